@@ -1,0 +1,45 @@
+"""应急物资储备 · Emergency Reserve Inventory: the application factory."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+ROOT = Path(__file__).resolve().parent.parent
+__version__ = "0.1.0"
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app; tests pass a mapping, production reads INVENTORY_* variables."""
+    from inventory import auth, cli, config, errors, extensions, templating
+    from inventory.api import bp as api_bp
+    from inventory.web import register as register_web
+
+    app = Flask(__name__, template_folder=str(ROOT / "templates"),
+                instance_path=str(_instance_path(test_config)))
+    config.load(app, test_config)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if int(app.config["PROXY_COUNT"]):
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+    extensions.init_app(app)
+    auth.init_app(app)
+    templating.init_app(app)
+    register_web(app)
+    app.register_blueprint(api_bp)
+    errors.register(app)
+    cli.register(app)
+    return app
+
+
+def _instance_path(test_config: Mapping[str, Any] | None) -> Path:
+    import os
+
+    if test_config and test_config.get("INSTANCE_PATH"):
+        return Path(test_config["INSTANCE_PATH"])
+    return Path(os.environ.get("INVENTORY_INSTANCE_PATH") or ROOT / "instance")

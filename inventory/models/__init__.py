@@ -1,0 +1,7 @@
+"""Every model, imported once so Alembic and create_all see all tables."""
+from inventory.models.base import Base, utcnow  # noqa: F401
+from inventory.models.units import Depot, DepotKind, StorageLocation, Unit  # noqa: F401
+from inventory.models.catalog import Category, Item  # noqa: F401
+from inventory.models.users import ApiToken, AuditEvent, Role, User  # noqa: F401
+from inventory.models.stock import Balance, Lot, LotSource, LotStatus  # noqa: F401
+from inventory.models.movements import Movement, MovementKind  # noqa: F401
