@@ -1,0 +1,1 @@
+"""Services: plain functions taking a session; they flush, never commit, never import Flask."""

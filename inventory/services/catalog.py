@@ -1,0 +1,82 @@
+"""The catalogue: items and their per-person norms."""
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from inventory.models import Category, Item
+from inventory.services.errors import N_, NotFound, field_error
+
+DEFAULT_NORMS = Path(__file__).resolve().parents[2] / "data" / "readiness_norms.csv"
+ITEM_FIELDS = ("name", "name_en", "category", "unit_of_measure", "per_person", "per_person_cold",
+               "critical", "shelf_life_days", "pack_size", "evidence", "is_active")
+
+
+def get_item(session: Session, code: str) -> Item:
+    """The item with this code; raises NotFound."""
+    item = session.scalar(sa.select(Item).where(Item.code == code))
+    if item is None:
+        raise NotFound(N_("Item %(code)s not found."), code=code)
+    return item
+
+
+def create_item(session: Session, *, code: str, name: str, unit_of_measure: str,
+                now: datetime, **fields: Any) -> Item:
+    """Add a catalogue item; raises InvalidInput when the code is taken."""
+    if session.scalar(sa.select(Item.id).where(Item.code == code)) is not None:
+        raise field_error("code", N_("Code %(code)s is already used."), code=code)
+    item = Item(code=code, name=name, unit_of_measure=unit_of_measure, created_at=now,
+                **{k: v for k, v in fields.items() if k in ITEM_FIELDS and v is not None})
+    session.add(item)
+    session.flush()
+    return item
+
+
+def update_item(session: Session, item: Item, **fields: Any) -> Item:
+    """Edit an item's names, norm and attributes (the code is stable: labels print it)."""
+    for key, value in fields.items():
+        if key in ITEM_FIELDS:
+            setattr(item, key, value)
+    session.flush()
+    return item
+
+
+def norm_rows(path: Path = DEFAULT_NORMS) -> list[dict[str, Any]]:
+    """Rows of the norm table CSV as item fields (shelf life converted from months to days)."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [_norm_row(row) for row in csv.DictReader(handle)]
+
+
+def _norm_row(row: dict[str, str]) -> dict[str, Any]:
+    months = (row.get("typical_shelf_life_months") or "").strip()
+    return {
+        "code": row["code"].strip(),
+        "name": row["name_zh"].strip(),
+        "name_en": row["name_en"].strip(),
+        "category": Category(row["category"].strip()),
+        "unit_of_measure": row["unit"].strip(),
+        "per_person": Decimal(row["per_person_quantity"].strip() or "0"),
+        "critical": row["critical"].strip() in ("1", "true", "True", "yes"),
+        "shelf_life_days": round(float(months) * 30.44) if months else None,
+        "evidence": (row.get("evidence", "") + " " + row.get("basis", "")).strip(),
+    }
+
+
+def load_catalogue(session: Session, rows: Iterable[dict[str, Any]], *, now: datetime) -> int:
+    """Create the items that do not exist yet; returns how many were added."""
+    existing = set(session.scalars(sa.select(Item.code)))
+    added = 0
+    for row in rows:
+        if row["code"] in existing:
+            continue
+        create_item(session, now=now, **row)
+        existing.add(row["code"])
+        added += 1
+    return added

@@ -1,0 +1,125 @@
+"""Units (the tier tree) and depots: creation, edits, and the tier rules."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from inventory.models import Depot, DepotKind, StorageLocation, Unit
+from inventory.services.errors import N_, NotFound, field_error
+from inventory.services.queries import in_subtree
+
+UNIT_FIELDS = ("name", "population", "target_people", "horizon_hours",
+               "resident_share_target", "preposition_target", "agreement_base_target")
+
+
+def get_unit(session: Session, code: str) -> Unit:
+    """The unit with this code; raises NotFound."""
+    unit = session.scalar(sa.select(Unit).where(Unit.code == code))
+    if unit is None:
+        raise NotFound(N_("Unit %(code)s not found."), code=code)
+    return unit
+
+
+def get_depot(session: Session, code: str) -> Depot:
+    """The depot with this code; raises NotFound."""
+    depot = session.scalar(sa.select(Depot).where(Depot.code == code))
+    if depot is None:
+        raise NotFound(N_("Depot %(code)s not found."), code=code)
+    return depot
+
+
+def check_tier(tiers: Sequence[str], tier: str, parent: Unit | None,
+               children: Sequence[Unit] = ()) -> None:
+    """Raise InvalidInput unless `tier` is configured and sits below the parent's tier."""
+    if tier not in tiers:
+        raise field_error("tier", N_("Unknown tier %(tier)s; configured tiers: %(tiers)s."),
+                          tier=tier, tiers=", ".join(tiers))
+    level = tiers.index(tier)
+    if parent is not None and parent.tier in tiers and level <= tiers.index(parent.tier):
+        raise field_error("tier", N_("Tier %(tier)s must sit below the parent's tier %(parent)s."),
+                          tier=tier, parent=parent.tier)
+    for child in children:
+        if child.tier in tiers and tiers.index(child.tier) <= level:
+            raise field_error("tier", N_("Tier %(tier)s must sit above its child %(child)s."),
+                              tier=tier, child=child.code)
+
+
+def create_unit(session: Session, *, code: str, name: str, tier: str, parent: Unit | None,
+                tiers: Sequence[str], now: datetime, **fields: Any) -> Unit:
+    """Add a unit under `parent`; raises InvalidInput for a taken code or a wrong tier."""
+    if session.scalar(sa.select(Unit.id).where(Unit.code == code)) is not None:
+        raise field_error("code", N_("Code %(code)s is already used."), code=code)
+    check_tier(tiers, tier, parent)
+    unit = Unit(code=code, name=name, tier=tier, parent=parent, created_at=now,
+                **{k: v for k, v in fields.items() if k in UNIT_FIELDS and v is not None})
+    session.add(unit)
+    session.flush()
+    unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    session.flush()
+    return unit
+
+
+def update_unit(session: Session, unit: Unit, *, tiers: Sequence[str], tier: str | None = None,
+                parent: Unit | None | bool = False, **fields: Any) -> Unit:
+    """Edit a unit; `parent=False` leaves the parent alone. Re-parenting moves the subtree."""
+    new_parent = unit.parent if parent is False else parent
+    if new_parent is not None and new_parent.path.startswith(unit.path):
+        raise field_error("parent_code", N_("A unit cannot sit under itself or its descendants."))
+    check_tier(tiers, tier or unit.tier, new_parent, unit.children)
+    unit.tier = tier or unit.tier
+    for key, value in fields.items():
+        if key in UNIT_FIELDS:
+            setattr(unit, key, value)
+    if new_parent is not unit.parent:
+        old_path = unit.path
+        new_path = f"{new_parent.path if new_parent else '/'}{unit.id}/"
+        unit.parent = new_parent
+        session.execute(
+            sa.update(Unit).where(in_subtree(old_path))
+            .values(path=sa.func.replace(Unit.path, old_path, new_path))
+            .execution_options(synchronize_session="fetch"))
+    session.flush()
+    return unit
+
+
+def subtree_ids(session: Session, unit: Unit) -> list[int]:
+    """Ids of the unit and all its descendants."""
+    return list(session.scalars(sa.select(Unit.id).where(in_subtree(unit.path))))
+
+
+def create_depot(session: Session, *, code: str, name: str, unit: Unit, now: datetime,
+                 kind: DepotKind = DepotKind.DEPOT, address: str = "", contact: str = "") -> Depot:
+    """Add a depot belonging to `unit`; raises InvalidInput for a taken code."""
+    if session.scalar(sa.select(Depot.id).where(Depot.code == code)) is not None:
+        raise field_error("code", N_("Code %(code)s is already used."), code=code)
+    depot = Depot(code=code, name=name, unit=unit, kind=kind, address=address or "",
+                  contact=contact or "", created_at=now)
+    session.add(depot)
+    session.flush()
+    return depot
+
+
+def update_depot(session: Session, depot: Depot, **fields: Any) -> Depot:
+    """Edit a depot's name, unit, kind, address, contact or active flag."""
+    for key in ("name", "unit", "kind", "address", "contact", "is_active"):
+        if key in fields and fields[key] is not None:
+            setattr(depot, key, fields[key])
+    session.flush()
+    return depot
+
+
+def add_storage_location(session: Session, *, depot: Depot, code: str, name: str,
+                         now: datetime) -> StorageLocation:
+    """Add a room or shelf inside a depot; raises InvalidInput for a code taken there."""
+    taken = session.scalar(sa.select(StorageLocation.id).where(
+        StorageLocation.depot_id == depot.id, StorageLocation.code == code))
+    if taken is not None:
+        raise field_error("code", N_("Code %(code)s is already used."), code=code)
+    location = StorageLocation(depot=depot, code=code, name=name, created_at=now)
+    session.add(location)
+    session.flush()
+    return location

@@ -1,0 +1,173 @@
+"""Users, passwords, API tokens, failed-login throttling and the audit record."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from inventory.models import ApiToken, AuditEvent, Role, Unit, User
+from inventory.services.errors import N_, NotFound, Throttled, field_error
+
+MIN_PASSWORD_LENGTH = 8
+TOKEN_PREFIX = "inv_"
+# A real hash to compare against when the user does not exist, so timing does not tell.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def audit(session: Session, *, action: str, now: datetime, actor: User | None = None,
+          subject: str = "", detail: str = "", remote_addr: str = "") -> AuditEvent:
+    """Append an audit record (logins, role changes, administrative edits)."""
+    event = AuditEvent(action=action, at=now, actor_id=actor.id if actor else None,
+                       subject=subject[:200], detail=detail, remote_addr=remote_addr[:64])
+    session.add(event)
+    return event
+
+
+def get_user(session: Session, username: str) -> User:
+    """The user with this name; raises NotFound."""
+    user = session.scalar(sa.select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(N_("User %(name)s not found."), name=username)
+    return user
+
+
+def check_password(password: str) -> None:
+    """Raise InvalidInput when a password is too short to be safe."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise field_error("password", N_("The password needs at least %(n)s characters."),
+                          n=MIN_PASSWORD_LENGTH)
+
+
+def create_user(session: Session, *, username: str, password: str, role: Role,
+                unit: Unit | None, now: datetime, display_name: str = "",
+                actor: User | None = None) -> User:
+    """Add a user; raises InvalidInput for a taken name or a weak password."""
+    if session.scalar(sa.select(User.id).where(User.username == username)) is not None:
+        raise field_error("username", N_("User name %(name)s is already taken."), name=username)
+    check_password(password)
+    user = User(username=username, display_name=display_name or username, role=role, unit=unit,
+                password_hash=generate_password_hash(password), created_at=now)
+    session.add(user)
+    session.flush()
+    audit(session, action="user.create", actor=actor, subject=f"user:{username}", now=now,
+          detail=f"role={role.value} unit={unit.code if unit else '-'}")
+    return user
+
+
+def update_user(session: Session, user: User, *, actor: User | None, now: datetime,
+                role: Role | None = None, unit: Unit | None | bool = False,
+                display_name: str | None = None, is_active: bool | None = None,
+                password: str | None = None) -> User:
+    """Edit a user; role, scope, activation and password changes are audited.
+
+    Changing role, scope, password or activation ends the user's other sessions.
+    """
+    changes = []
+    if role is not None and role != user.role:
+        changes.append(f"role {user.role.value}->{role.value}")
+        user.role = role
+    if unit is not False and unit is not user.unit:
+        changes.append(f"unit {user.unit.code if user.unit else '-'}->{unit.code if unit else '-'}")
+        user.unit = unit
+    if is_active is not None and is_active != user.is_active_user:
+        changes.append("activated" if is_active else "deactivated")
+        user.is_active_user = is_active
+    if password:
+        check_password(password)
+        user.password_hash = generate_password_hash(password)
+        changes.append("password reset")
+    if display_name is not None:
+        user.display_name = display_name
+    if changes:
+        user.session_version += 1
+        audit(session, action="user.update", actor=actor, subject=f"user:{user.username}",
+              detail="; ".join(changes), now=now)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, *, username: str, password: str, now: datetime,
+                 remote_addr: str, max_failures: int, window_seconds: int) -> User | None:
+    """The user if the password is right; audits the attempt; raises Throttled when locked.
+
+    Failures are counted per user name and per address over a sliding window, in the
+    database, so every worker process sees the same count.
+    """
+    since = now - timedelta(seconds=window_seconds)
+    if _recent_failures(session, username, remote_addr, since) >= max_failures:
+        audit(session, action="login.throttled", subject=f"user:{username}", now=now,
+              remote_addr=remote_addr)
+        raise Throttled(N_("Too many failed sign-ins. Wait %(minutes)s minutes and try again."),
+                        minutes=max(window_seconds // 60, 1))
+    user = session.scalar(sa.select(User).where(User.username == username))
+    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
+    if not (user and valid and user.is_active):
+        audit(session, action="login.failed", subject=f"user:{username}", now=now,
+              remote_addr=remote_addr)
+        return None
+    user.last_login_at = now
+    audit(session, action="login", actor=user, subject=f"user:{username}", now=now,
+          remote_addr=remote_addr)
+    return user
+
+
+def _recent_failures(session: Session, username: str, remote_addr: str, since: datetime) -> int:
+    last_success = sa.select(sa.func.max(AuditEvent.at)).where(
+        AuditEvent.action == "login", AuditEvent.subject == f"user:{username}").scalar_subquery()
+    by_user = session.scalar(sa.select(sa.func.count()).where(
+        AuditEvent.action == "login.failed", AuditEvent.subject == f"user:{username}",
+        AuditEvent.at >= since, AuditEvent.at > sa.func.coalesce(last_success, since)))
+    by_addr = session.scalar(sa.select(sa.func.count()).where(
+        AuditEvent.action == "login.failed", AuditEvent.remote_addr == remote_addr,
+        AuditEvent.at >= since)) if remote_addr else 0
+    # An address may mistype several accounts; give it a wider allowance than one account.
+    return max(by_user or 0, (by_addr or 0) // 4)
+
+
+def verify_password(user: User, password: str) -> bool:
+    """True when `password` is the user's current password."""
+    return check_password_hash(user.password_hash, password or "")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(session: Session, *, user: User, now: datetime, name: str = "",
+                 actor: User | None = None) -> str:
+    """Issue a bearer token for `user`; only its hash is stored, the token is returned once."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(ApiToken(user=user, name=name, token_hash=hash_token(token), prefix=token[:12],
+                         created_at=now))
+    audit(session, action="token.create", actor=actor, subject=f"user:{user.username}", now=now,
+          detail=name)
+    session.flush()
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    """The active user owning a valid, unrevoked token, or None."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    row = session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_token(token),
+                                                   ApiToken.revoked_at.is_(None)))
+    if row is None or not row.user.is_active:
+        return None
+    return row.user
+
+
+def revoke_token(session: Session, *, token_id: int, actor: User | None,
+                 now: datetime) -> ApiToken:
+    """Revoke a token (it stays listed, marked revoked)."""
+    row = session.get(ApiToken, token_id)
+    if row is None:
+        raise NotFound(N_("Token not found."))
+    row.revoked_at = now
+    audit(session, action="token.revoke", actor=actor, subject=f"user:{row.user.username}",
+          detail=row.prefix, now=now)
+    session.flush()
+    return row
