@@ -1,0 +1,167 @@
+"""Command-line interface: `flask --app wsgi <command>`; thin commands over services."""
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from inventory.extensions import db
+from inventory.models import Role, Unit, User, utcnow
+from inventory.services import backup as backup_service
+from inventory.services import demo, ledger, units, users
+from inventory.services.errors import DomainError, InvalidInput
+
+ROLE_CHOICE = click.Choice([role.value for role in Role])
+
+
+def _fail(error: DomainError) -> None:
+    """Print a domain error in plain words and exit non-zero (no traceback)."""
+    from inventory.i18n import translate, translate_tree
+
+    db.session.rollback()
+    message = translate(error.message, **error.params)
+    if isinstance(error, InvalidInput):
+        details = translate_tree(error.errors, error.params)
+        message = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in details.items())
+    raise click.ClickException(message)
+
+
+@click.command("demo-data")
+@with_appcontext
+@click.option("--password", envvar="INVENTORY_DEMO_PASSWORD", default=None,
+              help="Password of the demo users (default: generated and printed).")
+@click.option("--if-empty", is_flag=True, help="Only when the database holds no units yet.")
+def demo_data_command(password: str | None, if_empty: bool) -> None:
+    """Load the demo reserve (Kangbashi district) unless it is already there."""
+    password = password or secrets.token_urlsafe(9)
+    if if_empty and db.session.scalar(sa.select(sa.func.count(Unit.id))):
+        click.echo("The database already holds data; demo data not loaded.")
+        _create_admin_if_none()
+        return
+    try:
+        result = demo.load(db.session, now=utcnow(), tiers=current_app.config["TIERS"],
+                           password=password)
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    if not result.created:
+        click.echo("Demo data already loaded; nothing changed.")
+        return
+    click.echo("Demo data loaded.")
+    if result.users:
+        _announce_logins(result.users, password)
+
+
+def _announce_logins(names: list[str], password: str) -> None:
+    note = Path(current_app.instance_path) / "initial-logins.txt"
+    lines = [f"  {name:<11} {password}" for name in names]
+    text = "Sign in with one of these (user, password):\n" + "\n".join(lines) + "\n"
+    note.write_text(text)
+    note.chmod(0o600)
+    click.echo(text + f"(also saved to {note}; change the passwords after first sign-in)")
+
+
+def _create_admin_if_none() -> None:
+    if db.session.scalar(sa.select(sa.func.count(User.id))):
+        return
+    password = secrets.token_urlsafe(12)
+    users.create_user(db.session, username="admin", password=password, role=Role.ADMIN,
+                      unit=None, now=utcnow(), display_name="Administrator")
+    db.session.commit()
+    _announce_logins(["admin"], password)
+
+
+@click.command("create-admin")
+@with_appcontext
+@click.option("--if-none", is_flag=True, required=True, help="Only when there is no user at all.")
+def create_admin_command(if_none: bool) -> None:
+    """Create the first administrator (password generated and printed) if there is no user."""
+    _create_admin_if_none()
+
+
+@click.command("create-user")
+@with_appcontext
+@click.argument("username")
+@click.option("--role", type=ROLE_CHOICE, required=True)
+@click.option("--unit", "unit_code", default=None, help="Scope: the unit whose subtree the user acts on.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--display-name", default="")
+def create_user_command(username: str, role: str, unit_code: str | None, password_stdin: bool,
+                        display_name: str) -> None:
+    """Create a user (the password is read from stdin, or generated and printed)."""
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else secrets.token_urlsafe(12)
+    try:
+        unit = units.get_unit(db.session, unit_code) if unit_code else None
+        users.create_user(db.session, username=username, password=password, role=Role(role),
+                          unit=unit, now=utcnow(), display_name=display_name)
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Created {role} {username}" + (f" for unit {unit_code}" if unit_code else ""))
+    if not password_stdin:
+        click.echo(f"Password: {password}")
+
+
+@click.command("create-token")
+@with_appcontext
+@click.argument("username")
+@click.option("--name", default="cli", help="A label to recognise the token by.")
+def create_token_command(username: str, name: str) -> None:
+    """Print a new bearer token for USERNAME on stdout (and nothing else)."""
+    try:
+        user = users.get_user(db.session, username)
+        token = users.create_token(db.session, user=user, now=utcnow(), name=name)
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(token)
+
+
+@click.command("verify-ledger")
+@with_appcontext
+def verify_ledger_command() -> None:
+    """Exit 0 when every balance equals the sum of its ledger; else list differences, exit 1."""
+    differences = ledger.verify(db.session)
+    if not differences:
+        click.echo("Ledger OK: every balance equals the sum of its movements.")
+        return
+    click.echo(f"{len(differences)} balance(s) differ from the ledger:")
+    for diff in differences[:1000]:
+        click.echo(f"  lot={diff.lot_id} depot={diff.depot_id} owner={diff.owner_id} "
+                   f"balance={diff.balance} ledger={diff.ledger}")
+    sys.exit(1)
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(file: Path) -> None:
+    """Write a consistent copy of the database to FILE while the app keeps running."""
+    try:
+        target = backup_service.backup(db.engine, file)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Backup written to {target}")
+
+
+@click.command("users")
+@with_appcontext
+def list_users_command() -> None:
+    """List users with their role and scope."""
+    for user in db.session.scalars(sa.select(User).order_by(User.username)):
+        scope = user.unit.code if user.unit else "*"
+        click.echo(f"{user.username:<20} {user.role.value:<10} {scope}")
+
+
+COMMANDS = [demo_data_command, create_admin_command, create_user_command, create_token_command,
+            verify_ledger_command, backup_command, list_users_command]
+
+
+def register(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)

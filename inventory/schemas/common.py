@@ -1,0 +1,134 @@
+"""Schema conventions: translated messages, codes, paging and form input.
+
+Marshmallow's built-in messages are replaced once by `Template` strings that translate
+themselves when marshmallow formats them, i.e. inside the request, in the user's language.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from inventory.i18n import Template
+from inventory.services.errors import N_
+from inventory.services.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE
+
+T = Template
+
+_FIELD_MESSAGES = {
+    fields.Field: {"required": N_("This field is required."),
+                   "null": N_("This field is required."),
+                   "validator_failed": N_("Invalid value.")},
+    fields.String: {"invalid": N_("Not a valid text."), "invalid_utf8": N_("Not a valid text.")},
+    fields.Integer: {"invalid": N_("Not a valid whole number.")},
+    fields.Number: {"invalid": N_("Not a valid number."), "too_large": N_("Number too large.")},
+    fields.Float: {"special": N_("Not a valid number.")},
+    fields.Decimal: {"special": N_("Not a valid number.")},
+    fields.Boolean: {"invalid": N_("Not a valid yes/no value.")},
+    fields.Date: {"invalid": N_("Not a valid date (use YYYY-MM-DD)."),
+                  "format": N_("Not a valid date (use YYYY-MM-DD).")},
+    fields.DateTime: {"invalid": N_("Not a valid date and time."),
+                      "format": N_("Not a valid date and time.")},
+    fields.Enum: {"unknown": N_("Must be one of: {choices}.")},
+    fields.List: {"invalid": N_("Not a valid list.")},
+    fields.Nested: {"type": N_("Invalid type.")},
+    fields.UUID: {"invalid_uuid": N_("Not a valid UUID.")},
+    fields.Dict: {"invalid": N_("Not a valid mapping.")},
+}
+
+
+def _install_messages() -> None:
+    for field_class, messages in _FIELD_MESSAGES.items():
+        merged = dict(field_class.__dict__.get("default_error_messages", {}))
+        merged.update({key: T(text) for key, text in messages.items()})
+        field_class.default_error_messages = merged
+    Schema._default_error_messages = {"type": T(N_("Invalid input type.")),
+                                      "unknown": T(N_("Unknown field."))}
+
+
+_install_messages()
+
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+ITEM_CODE_PATTERN = r"^\d{7}$"
+
+
+def code_field(required: bool = True, pattern: str = CODE_PATTERN, **kw: Any) -> fields.String:
+    """A business code (letters, digits, . _ -), as encoded in labels."""
+    message = (N_("Use 7 digits (GB/T 38565 style).") if pattern == ITEM_CODE_PATTERN else
+               N_("Use letters, digits, dot, dash or underscore (at most 64)."))
+    return fields.String(required=required,
+                         validate=validate.Regexp(pattern, error=T(message)), **kw)
+
+
+def text(max_length: int, required: bool = False, min_length: int = 0, **kw: Any) -> fields.String:
+    """A trimmed free text with translated length messages."""
+    return fields.String(required=required, validate=length(min_length or (1 if required else 0),
+                                                            max_length), **kw)
+
+
+def length(minimum: int, maximum: int) -> validate.Length:
+    return validate.Length(min=minimum, max=maximum,
+                           error=T(N_("Length must be between {min} and {max}.")))
+
+
+def at_least(minimum: int | float, maximum: int | float | None = None) -> validate.Range:
+    if maximum is None:
+        return validate.Range(min=minimum, error=T(N_("Must be at least {min}.")))
+    return validate.Range(min=minimum, max=maximum,
+                          error=T(N_("Must be between {min} and {max}.")))
+
+
+def one_of(values) -> validate.OneOf:
+    return validate.OneOf(list(values), error=T(N_("Must be one of: {choices}.")))
+
+
+class BaseSchema(Schema):
+    """Unknown fields are refused (marshmallow's default, stated here on purpose)."""
+
+    class Meta:
+        unknown = "raise"
+
+
+class PageArgs(BaseSchema):
+    page = fields.Integer(load_default=1, validate=at_least(1, 1_000_000))
+    per_page = fields.Integer(load_default=DEFAULT_PER_PAGE, validate=at_least(1, MAX_PER_PAGE))
+
+
+def page_schema(item_schema: type[Schema]) -> type[Schema]:
+    """The list envelope of the API: items, page, per_page, total."""
+    return Schema.from_dict({
+        "items": fields.List(fields.Nested(item_schema)),
+        "page": fields.Integer(), "per_page": fields.Integer(), "total": fields.Integer(),
+    }, name=f"{item_schema.__name__.removesuffix('Schema').removesuffix('Out')}Page")
+
+
+def form_data(form: Mapping[str, Any], *, drop: tuple[str, ...] = ("csrf_token",),
+              checkboxes: tuple[str, ...] = ()) -> dict[str, Any]:
+    """An HTML form as schema input: trimmed, blanks as None, unchecked boxes as False."""
+    data: dict[str, Any] = {}
+    for key in form:
+        if key in drop:
+            continue
+        value = form.get(key)
+        value = value.strip() if isinstance(value, str) else value
+        data[key] = None if value == "" else value
+    for box in checkboxes:
+        data[box] = box in form and form.get(box) not in ("", "0", "false", "off")
+    return data
+
+
+def query_args(args: Mapping[str, Any], schema: Schema) -> dict[str, Any]:
+    """Query-string arguments for `schema`: blanks dropped, unknown ones refused."""
+    data = {key: value.strip() for key, value in args.items() if value and value.strip()}
+    return schema.load(data)
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem details, as every error under /api/ answers."""
+
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.Raw())

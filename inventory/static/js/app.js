@@ -1,0 +1,28 @@
+/* Small progressive enhancements; every page works without JavaScript. */
+(function () {
+  "use strict";
+  // Confirm destructive actions: <form data-confirm="Question?">.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { event.preventDefault(); }
+  }, true);
+  // "Go back" links fall back to their href when there is no history.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-back]");
+    if (link && window.history.length > 1) { event.preventDefault(); window.history.back(); }
+  });
+  // Same-origin fetch helper for pages that call the JSON API with the session cookie.
+  window.inventoryFetch = function (url, options) {
+    options = options || {};
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    options.headers = Object.assign({"Accept": "application/json"}, options.headers || {});
+    if (options.body && typeof options.body !== "string") {
+      options.body = JSON.stringify(options.body);
+      options.headers["Content-Type"] = "application/json";
+    }
+    if (meta) { options.headers["X-CSRFToken"] = meta.getAttribute("content"); }
+    options.credentials = "same-origin";
+    return fetch(url, options);
+  };
+})();

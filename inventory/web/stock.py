@@ -1,0 +1,50 @@
+"""The stock list (search, filters, pages) and the lot page with its ledger history."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import render_template, request
+from marshmallow import ValidationError
+
+from inventory.auth import current_actor, permission_required
+from inventory.extensions import db
+from inventory.i18n import translate_tree
+from inventory.schemas.stock import StockArgs
+from inventory.services import stock
+from inventory.services.access import Permission
+from inventory.services.errors import N_, NotFound
+from inventory.services.movements import get_lot
+from inventory.services.pagination import paginate
+from inventory.web import bp
+
+
+@bp.get("/stock")
+@permission_required(Permission.VIEW)
+def stock_list():
+    user = current_actor()
+    raw = {k: v for k, v in request.args.items() if v.strip()}
+    try:
+        args = StockArgs().load(raw)
+    except ValidationError as error:
+        args, errors = StockArgs().load({}), translate_tree(error.messages)
+    else:
+        errors = {}
+    paging = {"page": args.pop("page"), "per_page": args.pop("per_page")}
+    filters = stock.resolve_filters(db.session, user, args)
+    page = paginate(db.session, stock.stock_query(user, filters, today=date.today()), **paging)
+    return render_template("stock/list.html", page=page, args=raw, errors=errors,
+                           units=stock.unit_tree(db.session, user), today=date.today()), \
+        422 if errors else 200
+
+
+@bp.get("/lots/<lot_code>")
+@permission_required(Permission.VIEW)
+def lot_detail(lot_code: str):
+    user = current_actor()
+    lot = get_lot(db.session, lot_code)
+    balances = list(db.session.scalars(stock.stock_query(
+        user, stock.StockFilter(lot=lot, include_empty=True), today=date.today()))) if lot else []
+    if lot is None or (not balances and user.unit_id is not None):
+        raise NotFound(N_("Lot %(code)s not found."), code=lot_code)
+    return render_template("stock/lot.html", lot=lot, balances=balances, today=date.today(),
+                           history=stock.lot_history(db.session, user, lot))

@@ -1,0 +1,111 @@
+"""The unit tree with stock per unit and depot, and the forms to create and edit both."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+
+from inventory.auth import current_actor, permission_required
+from inventory.extensions import db
+from inventory.i18n import translate
+from inventory.models import Unit, utcnow
+from inventory.schemas.common import form_data
+from inventory.schemas.units import DepotEditIn, DepotIn, UnitEditIn, UnitIn
+from inventory.services import access, stock, units
+from inventory.services.access import Permission
+from inventory.services.errors import N_, field_error
+from inventory.web import bp
+from inventory.web.forms import render_form, try_submit
+
+
+@bp.get("/units")
+@permission_required(Permission.VIEW)
+def unit_tree():
+    user = current_actor()
+    tree = stock.unit_tree(db.session, user)
+    return render_template("units/tree.html", units=tree,
+                           depot_totals=stock.pieces_by_depot(db.session, user),
+                           base_depth=min((u.depth for u in tree), default=0))
+
+
+def _parent(code: str | None) -> Unit | None:
+    if not code:
+        if access.scope_path(current_actor()) is not None:
+            raise field_error("parent_code", N_("Choose a parent unit in your area."))
+        return None
+    parent = units.get_unit(db.session, code)
+    return access.require_unit(current_actor(), parent)
+
+
+def _save_unit(form: dict, unit: Unit | None) -> Unit:
+    tiers = current_app.config["TIERS"]
+    if unit is None:
+        args = UnitIn().load(form)
+        parent = _parent(args.pop("parent_code", None))
+        return units.create_unit(db.session, parent=parent, tiers=tiers, now=utcnow(), **args)
+    args = UnitEditIn().load(form)
+    parent_code = args.pop("parent_code", None)
+    unchanged = parent_code == (unit.parent.code if unit.parent else None)
+    parent = False if unchanged else _parent(parent_code)
+    return units.update_unit(db.session, unit, tiers=tiers, parent=parent, **args)
+
+
+@bp.route("/admin/units/new", methods=["GET", "POST"])
+@bp.route("/admin/units/<code>/edit", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_CATALOGUE)
+def unit_form(code: str | None = None):
+    unit = access.require_unit(current_actor(), units.get_unit(db.session, code)) if code else None
+    if request.method == "POST":
+        form = form_data(request.form)
+        saved, errors = try_submit(lambda: _save_unit(form, unit))
+        if saved is not None:
+            db.session.commit()
+            flash(translate(N_("Unit %(code)s saved."), code=saved.code), "success")
+            return redirect(url_for("web.unit_tree"))
+    else:
+        form, errors = _unit_values(unit), {}
+    return render_form("units/form.html", form, errors, unit=unit,
+                       parents=stock.unit_tree(db.session, current_actor()))
+
+
+def _unit_values(unit: Unit | None) -> dict:
+    if unit is None:
+        return {"parent_code": request.args.get("parent"), "target_people": 15000,
+                "horizon_hours": 8}
+    return {key: getattr(unit, key) for key in (
+        "code", "name", "tier", "population", "target_people", "horizon_hours",
+        "resident_share_target", "preposition_target", "agreement_base_target")} | {
+        "parent_code": unit.parent.code if unit.parent else None}
+
+
+def _save_depot(form: dict, code: str | None):
+    user = current_actor()
+    if code is None:
+        args = DepotIn().load(form)
+        unit = access.require_unit(user, units.get_unit(db.session, args.pop("unit_code")))
+        return units.create_depot(db.session, unit=unit, now=utcnow(), **args)
+    depot = access.require_depot(user, units.get_depot(db.session, code))
+    args = DepotEditIn().load(form)
+    unit = access.require_unit(user, units.get_unit(db.session, args.pop("unit_code")))
+    return units.update_depot(db.session, depot, unit=unit, **args)
+
+
+@bp.route("/admin/depots/new", methods=["GET", "POST"])
+@bp.route("/admin/depots/<code>/edit", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_CATALOGUE)
+def depot_form(code: str | None = None):
+    depot = access.require_depot(current_actor(), units.get_depot(db.session, code)) if code \
+        else None
+    if request.method == "POST":
+        form = form_data(request.form, checkboxes=("is_active",) if code else ())
+        saved, errors = try_submit(lambda: _save_depot(form, code))
+        if saved is not None:
+            db.session.commit()
+            flash(translate(N_("Depot %(code)s saved."), code=saved.code), "success")
+            return redirect(url_for("web.unit_tree"))
+    else:
+        errors = {}
+        form = ({"unit_code": request.args.get("unit"), "kind": "depot"} if depot is None else
+                {"code": depot.code, "name": depot.name, "unit_code": depot.unit.code,
+                 "kind": depot.kind.value, "address": depot.address, "contact": depot.contact,
+                 "is_active": depot.is_active})
+    return render_form("units/depot_form.html", form, errors, depot=depot,
+                       units=stock.unit_tree(db.session, current_actor()))
