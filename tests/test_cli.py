@@ -1,0 +1,56 @@
+"""The commands of contract.md: demo-data, create-user, create-token, verify-ledger, backup."""
+import sqlalchemy as sa
+
+from inventory.extensions import db
+from inventory.models import Balance, User
+
+
+def test_demo_data_loads_once_and_prints_logins(runner, app):
+    result = runner.invoke(args=["demo-data", "--password", "demo-password-1"])
+    assert result.exit_code == 0, result.output
+    assert "admin" in result.output and "demo-password-1" in result.output
+    again = runner.invoke(args=["demo-data"])
+    assert again.exit_code == 0 and "already" in again.output
+    assert runner.invoke(args=["verify-ledger"]).exit_code == 0
+
+
+def test_demo_data_if_empty_leaves_a_real_reserve_alone(runner, world):
+    result = runner.invoke(args=["demo-data", "--if-empty"])
+    assert result.exit_code == 0 and "not loaded" in result.output
+
+
+def test_create_user_reads_the_password_from_stdin(runner, app, world):
+    result = runner.invoke(args=["create-user", "clerk", "--role", "keeper", "--unit", "S1",
+                                 "--password-stdin"], input="a-long-password\n")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.username == "clerk"))
+        assert user.unit.code == "S1" and user.role.value == "keeper"
+
+
+def test_create_user_bad_input_is_a_clear_error(runner, world):
+    result = runner.invoke(args=["create-user", "x", "--role", "boss", "--password-stdin"], input="x\n")
+    assert result.exit_code == 2 and "boss" in result.output
+    result = runner.invoke(args=["create-user", "y", "--role", "keeper", "--unit", "NOPE",
+                                 "--password-stdin"], input="long-password\n")
+    assert result.exit_code == 1 and "NOPE" in result.output and "Traceback" not in result.output
+    result = runner.invoke(args=["create-user", "keeper", "--role", "keeper", "--password-stdin"],
+                           input="long-password\n")
+    assert result.exit_code == 1 and "keeper" in result.output
+
+
+def test_create_token_prints_only_the_token(runner, client, world):
+    result = runner.invoke(args=["create-token", "keeper"])
+    assert result.exit_code == 0
+    token = result.output.strip()
+    assert "\n" not in token and token.startswith("inv_")
+    assert client.get("/api/v1/stock", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+def test_verify_ledger_exits_1_and_lists_differences(runner, app, world):
+    assert runner.invoke(args=["verify-ledger"]).exit_code == 0
+    with app.app_context():
+        db.session.execute(sa.update(Balance).values(quantity=Balance.quantity + 1))
+        db.session.commit()
+    result = runner.invoke(args=["verify-ledger"])
+    assert result.exit_code == 1 and "differ" in result.output
