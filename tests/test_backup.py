@@ -48,6 +48,38 @@ def test_backup_while_writing_restores_to_a_consistent_ledger(tmp_path):
     with restored.app_context():
         assert ledger.verify(db.session) == []
         assert db.session.scalar(sa.text("SELECT count(*) FROM movement")) >= 3
+        db.session.remove()
         db.engine.dispose()
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_postgres_backup_restores_to_a_consistent_ledger(tmp_path):
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL run only")
+    import os
+    import subprocess
+
+    from tests.serving import fresh_database
+
+    app = create_app(base_config(tmp_path))
+    from tests.conftest import _reset_postgres
+    _reset_postgres(app)
+    with app.app_context():
+        factories.build_world(db.session)
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "copy.dump")])
+    assert result.exit_code == 0, result.output
+    bindir = os.environ.get("INVENTORY_TEST_PG_BINDIR", "/usr/bin")
+    with fresh_database(tmp_path) as restored_url:
+        target = restored_url.replace("postgresql+psycopg://", "postgresql://")
+        subprocess.run([f"{bindir}/pg_restore", "--no-owner", f"--dbname={target}",
+                        str(tmp_path / "copy.dump")], check=True, capture_output=True)
+        restored = create_app(base_config(tmp_path, SQLALCHEMY_DATABASE_URI=restored_url))
+        with restored.app_context():
+            assert ledger.verify(db.session) == []
+            assert db.session.scalar(sa.text("SELECT count(*) FROM movement")) == 3
+            db.session.remove()
+            db.engine.dispose()
     with app.app_context():
         db.engine.dispose()

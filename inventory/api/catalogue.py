@@ -41,7 +41,7 @@ def units_create():
     else:
         parent = None
     unit = units.create_unit(db.session, parent=parent, tiers=current_app.config["TIERS"],
-                             now=utcnow(), **data)
+                             now=utcnow(), actor=actor, **data)
     db.session.commit()
     return UnitOut().dump(unit), 201
 
@@ -61,7 +61,7 @@ def depots_list():
 def depots_create():
     data = DepotIn().load(json_body())
     unit = access.require_unit(current_actor(), units.get_unit(db.session, data.pop("unit_code")))
-    depot = units.create_depot(db.session, unit=unit, now=utcnow(), **data)
+    depot = units.create_depot(db.session, unit=unit, now=utcnow(), actor=current_actor(), **data)
     db.session.commit()
     return DepotOut().dump(depot), 201
 
@@ -78,6 +78,7 @@ def items_list():
 @documented("Create a catalogue item", "items", body=ItemIn, response=ItemOut, status=201)
 @permission_required(Permission.MANAGE_CATALOGUE)
 def items_create():
-    item = catalog.create_item(db.session, now=utcnow(), **ItemIn().load(json_body()))
+    item = catalog.create_item(db.session, now=utcnow(), actor=current_actor(),
+                               **ItemIn().load(json_body()))
     db.session.commit()
     return ItemOut().dump(item), 201

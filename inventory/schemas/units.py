@@ -55,3 +55,8 @@ class DepotOut(BaseSchema):
     kind = fields.Enum(DepotKind, by_value=True)
     address = fields.String()
     is_active = fields.Boolean()
+
+
+class StorageLocationIn(BaseSchema):
+    code = code_field()
+    name = text(200, required=True)

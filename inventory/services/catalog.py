@@ -11,8 +11,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from inventory.models import Category, Item
+from inventory.models import Category, Item, User, utcnow
 from inventory.services.errors import N_, NotFound, field_error
+from inventory.services.users import audit, describe_changes
 
 DEFAULT_NORMS = Path(__file__).resolve().parents[2] / "data" / "readiness_norms.csv"
 ITEM_FIELDS = ("name", "name_en", "category", "unit_of_measure", "per_person", "per_person_cold",
@@ -28,7 +29,7 @@ def get_item(session: Session, code: str) -> Item:
 
 
 def create_item(session: Session, *, code: str, name: str, unit_of_measure: str,
-                now: datetime, **fields: Any) -> Item:
+                now: datetime, actor: User | None = None, **fields: Any) -> Item:
     """Add a catalogue item; raises InvalidInput when the code is taken."""
     if session.scalar(sa.select(Item.id).where(Item.code == code)) is not None:
         raise field_error("code", N_("Code %(code)s is already used."), code=code)
@@ -36,15 +37,21 @@ def create_item(session: Session, *, code: str, name: str, unit_of_measure: str,
                 **{k: v for k, v in fields.items() if k in ITEM_FIELDS and v is not None})
     session.add(item)
     session.flush()
+    audit(session, action="item.create", actor=actor, subject=f"item:{code}", now=now)
     return item
 
 
-def update_item(session: Session, item: Item, **fields: Any) -> Item:
+def update_item(session: Session, item: Item, *, actor: User | None = None,
+                now: datetime | None = None, **fields: Any) -> Item:
     """Edit an item's names, norm and attributes (the code is stable: labels print it)."""
-    for key, value in fields.items():
-        if key in ITEM_FIELDS:
-            setattr(item, key, value)
+    wanted = {k: v for k, v in fields.items() if k in ITEM_FIELDS}
+    detail = describe_changes(item, wanted)
+    for key, value in wanted.items():
+        setattr(item, key, value)
     session.flush()
+    if detail:
+        audit(session, action="item.update", actor=actor, subject=f"item:{item.code}",
+              now=now or utcnow(), detail=detail)
     return item
 
 

@@ -8,9 +8,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from inventory.models import Depot, DepotKind, StorageLocation, Unit
+from inventory.models import Depot, DepotKind, StorageLocation, Unit, User, utcnow
 from inventory.services.errors import N_, NotFound, field_error
 from inventory.services.queries import in_subtree
+from inventory.services.users import audit, describe_changes
 
 UNIT_FIELDS = ("name", "population", "target_people", "horizon_hours",
                "resident_share_target", "preposition_target", "agreement_base_target")
@@ -49,7 +50,8 @@ def check_tier(tiers: Sequence[str], tier: str, parent: Unit | None,
 
 
 def create_unit(session: Session, *, code: str, name: str, tier: str, parent: Unit | None,
-                tiers: Sequence[str], now: datetime, **fields: Any) -> Unit:
+                tiers: Sequence[str], now: datetime, actor: User | None = None,
+                **fields: Any) -> Unit:
     """Add a unit under `parent`; raises InvalidInput for a taken code or a wrong tier."""
     if session.scalar(sa.select(Unit.id).where(Unit.code == code)) is not None:
         raise field_error("code", N_("Code %(code)s is already used."), code=code)
@@ -60,13 +62,18 @@ def create_unit(session: Session, *, code: str, name: str, tier: str, parent: Un
     session.flush()
     unit.path = f"{parent.path if parent else '/'}{unit.id}/"
     session.flush()
+    audit(session, action="unit.create", actor=actor, subject=f"unit:{code}", now=now,
+          detail=f"tier={tier} parent={parent.code if parent else '-'}")
     return unit
 
 
 def update_unit(session: Session, unit: Unit, *, tiers: Sequence[str], tier: str | None = None,
-                parent: Unit | None | bool = False, **fields: Any) -> Unit:
+                parent: Unit | None | bool = False, actor: User | None = None,
+                now: datetime | None = None, **fields: Any) -> Unit:
     """Edit a unit; `parent=False` leaves the parent alone. Re-parenting moves the subtree."""
     new_parent = unit.parent if parent is False else parent
+    detail = describe_changes(unit, {k: v for k, v in fields.items() if k in UNIT_FIELDS}
+                              | {"tier": tier or unit.tier, "parent": new_parent})
     if new_parent is not None and new_parent.path.startswith(unit.path):
         raise field_error("parent_code", N_("A unit cannot sit under itself or its descendants."))
     check_tier(tiers, tier or unit.tier, new_parent, unit.children)
@@ -83,6 +90,9 @@ def update_unit(session: Session, unit: Unit, *, tiers: Sequence[str], tier: str
             .values(path=sa.func.replace(Unit.path, old_path, new_path))
             .execution_options(synchronize_session="fetch"))
     session.flush()
+    if detail:
+        audit(session, action="unit.update", actor=actor, subject=f"unit:{unit.code}",
+              now=now or utcnow(), detail=detail)
     return unit
 
 
@@ -92,7 +102,8 @@ def subtree_ids(session: Session, unit: Unit) -> list[int]:
 
 
 def create_depot(session: Session, *, code: str, name: str, unit: Unit, now: datetime,
-                 kind: DepotKind = DepotKind.DEPOT, address: str = "", contact: str = "") -> Depot:
+                 kind: DepotKind = DepotKind.DEPOT, address: str = "", contact: str = "",
+                 actor: User | None = None) -> Depot:
     """Add a depot belonging to `unit`; raises InvalidInput for a taken code."""
     if session.scalar(sa.select(Depot.id).where(Depot.code == code)) is not None:
         raise field_error("code", N_("Code %(code)s is already used."), code=code)
@@ -100,20 +111,30 @@ def create_depot(session: Session, *, code: str, name: str, unit: Unit, now: dat
                   contact=contact or "", created_at=now)
     session.add(depot)
     session.flush()
+    audit(session, action="depot.create", actor=actor, subject=f"depot:{code}", now=now,
+          detail=f"unit={unit.code} kind={kind}")
     return depot
 
 
-def update_depot(session: Session, depot: Depot, **fields: Any) -> Depot:
+DEPOT_FIELDS = ("name", "unit", "kind", "address", "contact", "is_active")
+
+
+def update_depot(session: Session, depot: Depot, *, actor: User | None = None,
+                 now: datetime | None = None, **fields: Any) -> Depot:
     """Edit a depot's name, unit, kind, address, contact or active flag."""
-    for key in ("name", "unit", "kind", "address", "contact", "is_active"):
-        if key in fields and fields[key] is not None:
-            setattr(depot, key, fields[key])
+    wanted = {k: v for k, v in fields.items() if k in DEPOT_FIELDS and v is not None}
+    detail = describe_changes(depot, wanted)
+    for key, value in wanted.items():
+        setattr(depot, key, value)
     session.flush()
+    if detail:
+        audit(session, action="depot.update", actor=actor, subject=f"depot:{depot.code}",
+              now=now or utcnow(), detail=detail)
     return depot
 
 
 def add_storage_location(session: Session, *, depot: Depot, code: str, name: str,
-                         now: datetime) -> StorageLocation:
+                         now: datetime, actor: User | None = None) -> StorageLocation:
     """Add a room or shelf inside a depot; raises InvalidInput for a code taken there."""
     taken = session.scalar(sa.select(StorageLocation.id).where(
         StorageLocation.depot_id == depot.id, StorageLocation.code == code))
@@ -122,4 +143,6 @@ def add_storage_location(session: Session, *, depot: Depot, code: str, name: str
     location = StorageLocation(depot=depot, code=code, name=name, created_at=now)
     session.add(location)
     session.flush()
+    audit(session, action="depot.location", actor=actor, subject=f"depot:{depot.code}", now=now,
+          detail=f"location {code} {name}")
     return location

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -25,6 +26,18 @@ def audit(session: Session, *, action: str, now: datetime, actor: User | None = 
                        subject=subject[:200], detail=detail, remote_addr=remote_addr[:64])
     session.add(event)
     return event
+
+
+def describe_changes(obj: object, fields: dict[str, Any]) -> str:
+    """'field old->new; ...' for the fields whose value differs (for audit details)."""
+    changes = []
+    for key, value in fields.items():
+        old = getattr(obj, key, None)
+        old_text = getattr(old, "code", old)
+        new_text = getattr(value, "code", value)
+        if old_text != new_text and str(old_text) != str(new_text):
+            changes.append(f"{key} {old_text}->{new_text}")
+    return "; ".join(changes)
 
 
 def get_user(session: Session, username: str) -> User:

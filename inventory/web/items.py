@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import flash, redirect, request, render_template, url_for
 
-from inventory.auth import permission_required
+from inventory.auth import current_actor, permission_required
 from inventory.extensions import db
 from inventory.i18n import translate
 from inventory.models import Category, Item, utcnow
@@ -39,8 +39,10 @@ def item_list():
 
 def _save_item(form: dict, item: Item | None) -> Item:
     if item is None:
-        return catalog.create_item(db.session, now=utcnow(), **ItemIn().load(form))
-    return catalog.update_item(db.session, item, **ItemEditIn().load(form))
+        return catalog.create_item(db.session, now=utcnow(), actor=current_actor(),
+                                   **ItemIn().load(form))
+    return catalog.update_item(db.session, item, actor=current_actor(), now=utcnow(),
+                               **ItemEditIn().load(form))
 
 
 @bp.route("/admin/items/new", methods=["GET", "POST"])

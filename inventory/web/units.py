@@ -8,7 +8,7 @@ from inventory.extensions import db
 from inventory.i18n import translate
 from inventory.models import Unit, utcnow
 from inventory.schemas.common import form_data
-from inventory.schemas.units import DepotEditIn, DepotIn, UnitEditIn, UnitIn
+from inventory.schemas.units import DepotEditIn, DepotIn, StorageLocationIn, UnitEditIn, UnitIn
 from inventory.services import access, stock, units
 from inventory.services.access import Permission
 from inventory.services.errors import N_, field_error
@@ -40,12 +40,14 @@ def _save_unit(form: dict, unit: Unit | None) -> Unit:
     if unit is None:
         args = UnitIn().load(form)
         parent = _parent(args.pop("parent_code", None))
-        return units.create_unit(db.session, parent=parent, tiers=tiers, now=utcnow(), **args)
+        return units.create_unit(db.session, parent=parent, tiers=tiers, now=utcnow(),
+                                 actor=current_actor(), **args)
     args = UnitEditIn().load(form)
     parent_code = args.pop("parent_code", None)
     unchanged = parent_code == (unit.parent.code if unit.parent else None)
     parent = False if unchanged else _parent(parent_code)
-    return units.update_unit(db.session, unit, tiers=tiers, parent=parent, **args)
+    return units.update_unit(db.session, unit, tiers=tiers, parent=parent, actor=current_actor(),
+                             now=utcnow(), **args)
 
 
 @bp.route("/admin/units/new", methods=["GET", "POST"])
@@ -81,11 +83,11 @@ def _save_depot(form: dict, code: str | None):
     if code is None:
         args = DepotIn().load(form)
         unit = access.require_unit(user, units.get_unit(db.session, args.pop("unit_code")))
-        return units.create_depot(db.session, unit=unit, now=utcnow(), **args)
+        return units.create_depot(db.session, unit=unit, now=utcnow(), actor=user, **args)
     depot = access.require_depot(user, units.get_depot(db.session, code))
     args = DepotEditIn().load(form)
     unit = access.require_unit(user, units.get_unit(db.session, args.pop("unit_code")))
-    return units.update_depot(db.session, depot, unit=unit, **args)
+    return units.update_depot(db.session, depot, unit=unit, actor=user, now=utcnow(), **args)
 
 
 @bp.route("/admin/depots/new", methods=["GET", "POST"])
@@ -109,3 +111,19 @@ def depot_form(code: str | None = None):
                  "is_active": depot.is_active})
     return render_form("units/depot_form.html", form, errors, depot=depot,
                        units=stock.unit_tree(db.session, current_actor()))
+
+
+@bp.post("/admin/depots/<code>/locations")
+@permission_required(Permission.MANAGE_CATALOGUE)
+def storage_location_add(code: str):
+    depot = access.require_depot(current_actor(), units.get_depot(db.session, code))
+    form = form_data(request.form)
+    location, errors = try_submit(lambda: units.add_storage_location(
+        db.session, depot=depot, now=utcnow(), actor=current_actor(),
+        **StorageLocationIn().load(form)))
+    if location is not None:
+        db.session.commit()
+        flash(translate(N_("Storage location %(code)s added."), code=location.code), "success")
+    else:
+        flash(" ".join(f"{name}: {' '.join(msgs)}" for name, msgs in errors.items()), "error")
+    return redirect(url_for("web.depot_form", code=code))

@@ -99,3 +99,28 @@ def test_admin_issues_and_revokes_a_token(client, app, world):
     token = page.split('data-testid="token">')[1].split("<")[0]
     assert token.startswith("inv_")
     assert client.get("/api/v1/stock", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+def test_administrative_edits_are_audited_with_who_and_what(client, app, world):
+    login(client, "bureau")
+    client.post("/admin/units/S2/edit", data={"name": "Street Two (renamed)", "tier": "street",
+                                              "parent_code": "D1", "target_people": "3000"})
+    client.post("/admin/items/1060101/edit", data={"name": "手电筒", "unit": "个",
+                                                   "category": "light_power", "per_person": "0.5",
+                                                   "pack_size": "1", "is_active": "1"})
+    with app.app_context():
+        rows = {(e.action, e.subject): (e.actor.username if e.actor else None, e.detail)
+                for e in db.session.scalars(sa.select(AuditEvent))}
+    assert rows[("unit.update", "unit:S2")][0] == "bureau"
+    assert "name Street Two->Street Two (renamed)" in rows[("unit.update", "unit:S2")][1]
+    assert "per_person 0.333333->0.5" in rows[("item.update", "item:1060101")][1]
+
+
+def test_storage_locations_inside_a_depot(client, app, world):
+    login(client, "bureau")
+    response = client.post("/admin/depots/DEP-S1/locations", data={"code": "A-01", "name": "Room A"})
+    assert response.status_code == 302
+    assert "A-01" in client.get("/admin/depots/DEP-S1/edit").get_data(as_text=True)
+    client.post("/admin/depots/DEP-S1/locations", data={"code": "A-01", "name": "Again"})
+    page = client.get("/admin/depots/DEP-S1/edit").get_data(as_text=True)
+    assert "A-01" in page and "Again" not in page
