@@ -28,6 +28,11 @@ def get_item(session: Session, code: str) -> Item:
     return item
 
 
+def active_items(session: Session) -> list[Item]:
+    """Items in use, by code (for filters and pickers)."""
+    return list(session.scalars(sa.select(Item).where(Item.is_active).order_by(Item.code)))
+
+
 def create_item(session: Session, *, code: str, name: str, unit_of_measure: str,
                 now: datetime, actor: User | None = None, **fields: Any) -> Item:
     """Add a catalogue item; raises InvalidInput when the code is taken."""

@@ -155,3 +155,9 @@ def lot_history(session: Session, user: User, lot: Lot, limit: int = 200) -> lis
                                  Movement.from_depot_id.is_(None) & Movement.to_depot_id.is_(None)))
     return list(session.scalars(stmt.order_by(Movement.created_at.desc(), Movement.id.desc())
                                 .limit(limit)))
+
+
+def visible_depots(session: Session, user: User) -> list[Depot]:
+    """Depots in the user's area, by code (for filters and pickers)."""
+    return list(session.scalars(sa.select(Depot).join(Depot.unit)
+                                .where(access.unit_filter(user)).order_by(Depot.code)))

@@ -10,7 +10,7 @@ from inventory.auth import current_actor, permission_required
 from inventory.extensions import db
 from inventory.i18n import translate_tree
 from inventory.schemas.stock import StockArgs
-from inventory.services import stock
+from inventory.services import catalog, stock
 from inventory.services.access import Permission
 from inventory.services.errors import N_, NotFound
 from inventory.services.movements import get_lot
@@ -33,8 +33,9 @@ def stock_list():
     filters = stock.resolve_filters(db.session, user, args)
     page = paginate(db.session, stock.stock_query(user, filters, today=date.today()), **paging)
     return render_template("stock/list.html", page=page, args=raw, errors=errors,
-                           units=stock.unit_tree(db.session, user), today=date.today()), \
-        422 if errors else 200
+                           units=stock.unit_tree(db.session, user), today=date.today(),
+                           depots=stock.visible_depots(db.session, user),
+                           items=catalog.active_items(db.session)), 422 if errors else 200
 
 
 @bp.get("/lots/<lot_code>")

@@ -64,3 +64,11 @@ def test_viewer_cannot_open_admin_forms(client, world):
     login(client, "viewer")
     assert client.get("/admin/items/new").status_code == 403
     assert client.get("/admin/users").status_code == 403
+
+
+def test_stock_can_be_filtered_by_depot_and_item_from_the_page(client, world):
+    login(client, "admin")
+    page = client.get("/stock").get_data(as_text=True)
+    assert '<option value="DEP-S1"' in page and '<option value="1020101"' in page
+    page = client.get("/stock?depot=DEP-D1&item=1010101").get_data(as_text=True)
+    assert ">T1</a>" in page and ">T2</a>" not in page and ">Q1</a>" not in page
