@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import wraps
 from typing import Callable
 
-from flask import Flask, g, has_request_context, redirect, request, url_for
+from flask import Flask, current_app, g, has_request_context, redirect, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
@@ -22,7 +22,7 @@ from inventory.services import access, users
 from inventory.services.access import Permission
 
 PUBLIC_ENDPOINTS = {"static", "web.login", "web.set_language", "health", "api.openapi",
-                    "web.problem_type", "web.qr_redirect"}
+                    "web.problem_type"}
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -74,7 +74,8 @@ def require_login() -> None | object:
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if (request.method in UNSAFE_METHODS and wants_json()
-            and g.get("auth_method") == "session"):
+            and g.get("auth_method") == "session"
+            and current_app.config.get("WTF_CSRF_ENABLED", True)):
         try:
             validate_csrf(request.headers.get("X-CSRFToken", ""))
         except WTFValidationError as error:

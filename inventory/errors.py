@@ -17,8 +17,8 @@ from inventory.services.errors import N_, DomainError, InvalidInput
 log = logging.getLogger(__name__)
 
 PROBLEM_MIMETYPE = "application/problem+json"
-# Paths answered as JSON even though they are not under /api/ (labels are API-like).
-JSON_PREFIXES = ("/api/", "/labels/", "/healthz")
+# Paths answered as JSON even though they are not under /api/ (label images are API-like).
+JSON_PREFIXES = ("/api/", "/labels/lot/", "/labels/depot/", "/healthz")
 
 
 def wants_json() -> bool:

@@ -53,9 +53,12 @@ def url_with(**changes) -> str:
 # exist (a feature not installed) are skipped.
 NAV = [
     ("web.home", N_("Home"), "view"),
+    ("web.scan", N_("Scan"), "book_stock"),
     ("web.unit_tree", N_("Units and depots"), "view"),
     ("web.stock_list", N_("Stock"), "view"),
     ("web.item_list", N_("Catalogue"), "view"),
+    ("web.write_offs", N_("Write-offs"), "approve_stock"),
+    ("web.label_sheet", N_("Labels"), "view"),
     ("web.user_list", N_("Users"), "manage_users"),
     ("web.audit_log", N_("Audit log"), "manage_users"),
 ]

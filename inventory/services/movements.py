@@ -294,7 +294,8 @@ def reverse(session: Session, actor: Actor, *, movement: Movement, now: datetime
     return reversal
 
 
-def write_off(session: Session, actor: Actor, *, movement: Movement, now: datetime) -> Movement:
+def write_off(session: Session, actor: Actor, *, movement: Movement, now: datetime,
+              suffix: str = "") -> Movement:
     """Approve a recorded loss or scrap (核销); moves nothing, feeds the write-off register."""
     if movement.kind not in (MovementKind.LOSS, MovementKind.SCRAP):
         raise DomainError(N_("Only losses and scraps can be written off."))
@@ -303,7 +304,7 @@ def write_off(session: Session, actor: Actor, *, movement: Movement, now: dateti
     if _already(session, Movement.approves_id, movement.id, unreversed=True):
         raise DomainError(N_("Movement %(id)s is already written off."), id=movement.id)
     approval = _record(session, actor, kind=MovementKind.WRITE_OFF, lot=movement.lot,
-                       quantity=movement.quantity, now=now, approves=movement)
+                       quantity=movement.quantity, now=now, approves=movement, suffix=suffix)
     session.flush()
     return approval
 

@@ -161,3 +161,8 @@ def visible_depots(session: Session, user: User) -> list[Depot]:
     """Depots in the user's area, by code (for filters and pickers)."""
     return list(session.scalars(sa.select(Depot).join(Depot.unit)
                                 .where(access.unit_filter(user)).order_by(Depot.code)))
+
+
+def all_depots(session: Session) -> list[Depot]:
+    """Every active depot (transfer destinations may lie outside the user's area)."""
+    return list(session.scalars(sa.select(Depot).where(Depot.is_active).order_by(Depot.code)))

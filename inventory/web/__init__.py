@@ -9,7 +9,8 @@ bp = Blueprint("web", __name__)
 
 
 def register(app: Flask) -> None:
-    from inventory.web import account, home, items, stock, units, users  # noqa: F401
+    from inventory.web import (account, bookings, home, items, labels, scan, stock,  # noqa: F401
+                               units, users)
 
     app.register_blueprint(bp)
     app.add_url_rule("/healthz", "health", health)

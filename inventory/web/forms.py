@@ -1,6 +1,7 @@
 """Form handling shared by the pages: run an action, turn refusals into field errors."""
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -30,3 +31,8 @@ def try_submit(action: Callable[[], T]) -> tuple[T | None, dict[str, Any]]:
 def render_form(template: str, form: dict[str, Any], errors: dict[str, Any], **context: Any):
     """Render a form page; 422 when it carries errors, so clients and tests can tell."""
     return render_template(template, form=form, errors=errors, **context), 422 if errors else 200
+
+
+def new_request_id() -> str:
+    """A request id rendered into each booking form, so a double submit books once."""
+    return str(uuid.uuid4())

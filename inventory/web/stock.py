@@ -16,6 +16,7 @@ from inventory.services.errors import N_, NotFound
 from inventory.services.movements import get_lot
 from inventory.services.pagination import paginate
 from inventory.web import bp
+from inventory.web.forms import new_request_id
 
 
 @bp.get("/stock")
@@ -38,14 +39,23 @@ def stock_list():
                            items=catalog.active_items(db.session)), 422 if errors else 200
 
 
-@bp.get("/lots/<lot_code>")
-@permission_required(Permission.VIEW)
-def lot_detail(lot_code: str):
+def lot_context(lot_code: str) -> dict:
+    """What the lot page shows: the lot, where it is, its ledger, and booking choices."""
     user = current_actor()
     lot = get_lot(db.session, lot_code)
     balances = list(db.session.scalars(stock.stock_query(
         user, stock.StockFilter(lot=lot, include_empty=True), today=date.today()))) if lot else []
     if lot is None or (not balances and user.unit_id is not None):
         raise NotFound(N_("Lot %(code)s not found."), code=lot_code)
-    return render_template("stock/lot.html", lot=lot, balances=balances, today=date.today(),
-                           history=stock.lot_history(db.session, user, lot))
+    history = stock.lot_history(db.session, user, lot)
+    return {"lot": lot, "balances": balances, "today": date.today(), "history": history,
+            "reversed_ids": {m.reverses_id for m in history if m.reverses_id},
+            "depots": stock.visible_depots(db.session, user),
+            "all_depots": stock.all_depots(db.session)}
+
+
+@bp.get("/lots/<lot_code>")
+@permission_required(Permission.VIEW)
+def lot_detail(lot_code: str):
+    return render_template("stock/lot.html", **lot_context(lot_code), form={}, errors={},
+                           request_id=new_request_id())

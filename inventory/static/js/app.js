@@ -12,6 +12,10 @@
     var link = event.target.closest && event.target.closest("[data-back]");
     if (link && window.history.length > 1) { event.preventDefault(); window.history.back(); }
   });
+  // Print buttons: <button data-print>.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
+  });
   // Same-origin fetch helper for pages that call the JSON API with the session cookie.
   window.inventoryFetch = function (url, options) {
     options = options || {};

@@ -1,0 +1,127 @@
+"""Movement bookings (contract.md "Movements"), the ledger list, and scans."""
+from __future__ import annotations
+
+from marshmallow import ValidationError, fields, validates_schema
+
+from inventory.i18n import Template
+from inventory.models import LotSource, MovementKind
+from inventory.schemas.common import (ITEM_CODE_PATTERN, BaseSchema, PageArgs, at_least,
+                                      code_field, one_of, text)
+from inventory.services.errors import N_
+
+BOOKABLE_KINDS = ("receive", "issue", "transfer", "count", "loss", "scrap", "write_off")
+MAX_QUANTITY = 100_000_000
+
+
+class MovementIn(BaseSchema):
+    """One booking. `quantity` is the counted figure for `count` (zero allowed)."""
+
+    request_id = text(80, required=True, min_length=8)
+    kind = fields.String(required=True, validate=one_of(BOOKABLE_KINDS))
+    item_code = code_field(required=False, pattern=ITEM_CODE_PATTERN)
+    lot_code = code_field(required=False)
+    batch_no = text(64)
+    expiry_date = fields.Date(allow_none=True)
+    production_date = fields.Date(allow_none=True)
+    owner_code = code_field(required=False)
+    depot_code = code_field()
+    to_depot_code = code_field(required=False)
+    to_owner_code = code_field(required=False)
+    quantity = fields.Integer(required=True, validate=at_least(0, MAX_QUANTITY))
+    reason = text(500, load_default="")
+    source = fields.Enum(LotSource, by_value=True, allow_none=True)
+    supplier = text(200, load_default="")
+    order_code = code_field(required=False, allow_none=True)
+    confirm_expired = fields.Boolean(load_default=False)
+
+    @validates_schema
+    def _kind_needs(self, data, **_kw):
+        kind = data.get("kind")
+        errors: dict[str, list[str]] = {}
+        if kind != "count" and data.get("quantity") == 0:
+            errors["quantity"] = [Template(N_("Must be at least {min}.")).format(min=1)]
+        if kind == "transfer" and not data.get("to_depot_code"):
+            errors["to_depot_code"] = [Template(N_("This field is required.")).format()]
+        if kind == "receive" and not (data.get("item_code") or data.get("lot_code")):
+            errors["item_code"] = [Template(N_("Give the item code or the lot code.")).format()]
+        if kind != "receive" and not data.get("lot_code"):
+            errors["lot_code"] = [Template(N_("This field is required.")).format()]
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReverseIn(BaseSchema):
+    request_id = text(80, required=True, min_length=8)
+    reason = text(500, load_default="")
+
+
+class MovementArgs(PageArgs):
+    depot = code_field(required=False)
+    item = code_field(required=False)
+    lot = code_field(required=False)
+    kind = fields.Enum(MovementKind, by_value=True)
+    since = fields.DateTime()
+    until = fields.DateTime()
+
+
+class MovementOut(BaseSchema):
+    id = fields.Integer()
+    kind = fields.Enum(MovementKind, by_value=True)
+    source = fields.Enum(LotSource, by_value=True, allow_none=True)
+    item_code = fields.Function(lambda m: m.lot.item.code)
+    lot_code = fields.Function(lambda m: m.lot.lot_code)
+    from_depot_code = fields.Function(lambda m: m.from_depot.code if m.from_depot else None)
+    to_depot_code = fields.Function(lambda m: m.to_depot.code if m.to_depot else None)
+    from_owner_code = fields.Function(lambda m: m.from_owner.code if m.from_owner else None)
+    to_owner_code = fields.Function(lambda m: m.to_owner.code if m.to_owner else None)
+    quantity = fields.Integer()
+    counted_quantity = fields.Integer(allow_none=True)
+    reason = fields.String()
+    request_id = fields.String()
+    order_code = fields.String(allow_none=True)
+    reverses_id = fields.Integer(allow_none=True)
+    approves_id = fields.Integer(allow_none=True)
+    actor = fields.Function(lambda m: m.actor.username if m.actor else None)
+    created_at = fields.DateTime()
+
+
+class BalanceOut(BaseSchema):
+    depot_code = fields.Function(lambda b: b.depot.code)
+    lot_code = fields.Function(lambda b: b.lot.lot_code)
+    item_code = fields.Function(lambda b: b.lot.item.code)
+    owner_code = fields.Function(lambda b: b.owner.code)
+    quantity = fields.Integer()
+    reserved = fields.Integer()
+
+
+class WarningOut(BaseSchema):
+    type = fields.String()
+    message = fields.String()
+    lot_code = fields.String(allow_none=True)
+    expiry_date = fields.Date(allow_none=True)
+
+
+class BookingOut(BaseSchema):
+    movements = fields.List(fields.Nested(MovementOut))
+    balances = fields.List(fields.Nested(BalanceOut))
+    warnings = fields.List(fields.Nested(WarningOut))
+    replayed = fields.Boolean()
+
+
+class ScanIn(BaseSchema):
+    payload = text(500, required=True, min_length=1)
+    depot_code = code_field(required=False)
+
+
+class ScanOut(BaseSchema):
+    kind = fields.String()
+    code = fields.String()
+    url = fields.String()
+    name = fields.String(allow_none=True)
+    item = fields.Dict(allow_none=True)
+    lot = fields.Dict(allow_none=True)
+    depot = fields.Dict(allow_none=True)
+    on_hand = fields.Integer(allow_none=True)
+    available = fields.Integer(allow_none=True)
+    owners = fields.List(fields.Dict())
+    warnings = fields.List(fields.Nested(WarningOut))

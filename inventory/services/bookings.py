@@ -1,0 +1,294 @@
+"""Bookings by business codes: what the API, the scan page and the lot page all call.
+
+Resolves codes to models, checks the actor's scope once, makes replays of a request id
+idempotent, and calls `services.movements`. Returns the movements, the resulting balances
+and warnings (first-expired-first-out) for the keeper.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm
+from sqlalchemy.orm import Session
+
+from inventory.models import Balance, Depot, Lot, LotSource, Movement, MovementKind, Unit, User
+from inventory.services import access, catalog, movements, units
+from inventory.services.access import Permission
+from inventory.services.errors import N_, DomainError, Forbidden, NotFound, field_error
+from inventory.services.movements import Actor
+
+# A keeper may undo their own booking within this many minutes; later, a bureau user reverses.
+KEEPER_UNDO_MINUTES = 15
+
+
+@dataclass
+class Booking:
+    movements: list[Movement]
+    balances: list[Balance] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    replayed: bool = False
+
+
+def book(session: Session, user: User, command: dict[str, Any], *, now: datetime,
+         request_hash: str) -> Booking:
+    """Book one validated MovementIn command; a replayed request id returns the first booking."""
+    replay = movements.find_replay(session, command["request_id"], request_hash)
+    if replay is not None:
+        return booking_of(session, replay, replayed=True)
+    kind = MovementKind(command["kind"])
+    access.require(user, Permission.APPROVE_STOCK if kind is MovementKind.WRITE_OFF
+                   else Permission.BOOK_STOCK)
+    depot = access.require_depot(user, units.get_depot(session, command["depot_code"]))
+    actor = Actor(user=user, request_id=command["request_id"], request_hash=request_hash,
+                  reason=command.get("reason") or "", order_code=command.get("order_code"))
+    handler = _HANDLERS[kind]
+    booked = handler(session, actor, depot, command, now)
+    result = booking_of(session, booked if isinstance(booked, list) else [booked])
+    if kind is MovementKind.ISSUE:
+        hint = fefo_hint(session, result.movements[0].lot, depot, now.date())
+        result.warnings += [hint] if hint else []
+    return result
+
+
+def book_many(session: Session, user: User, commands: list[dict[str, Any]], *, request_id: str,
+              now: datetime, request_hash: str) -> Booking:
+    """Book several lines (a receiving note, a count sheet) in one transaction.
+
+    Line n is booked under request id ``<request_id>#<n>``; any refused line refuses all
+    (the caller rolls back). A replay of the whole request returns the first booking.
+    """
+    replay = movements.find_replay(session, request_id, request_hash)
+    if replay is not None:
+        return booking_of(session, replay, replayed=True)
+    booked: list[Movement] = []
+    for number, command in enumerate(commands, start=1):
+        kind = MovementKind(command["kind"])
+        access.require(user, Permission.BOOK_STOCK)
+        depot = access.require_depot(user, units.get_depot(session, command["depot_code"]))
+        actor = Actor(user=user, request_id=f"{request_id}#{number}", request_hash=request_hash,
+                      reason=command.get("reason") or "")
+        try:
+            result = _HANDLERS[kind](session, actor, depot, command, now)
+        except DomainError as error:
+            error.params.setdefault("line", number)
+            error.line = number  # type: ignore[attr-defined]
+            raise
+        booked += result if isinstance(result, list) else [result]
+    return booking_of(session, booked)
+
+
+def _lot(session: Session, command: dict[str, Any]) -> Lot:
+    lot = movements.get_lot(session, command["lot_code"])
+    if lot is None:
+        raise NotFound(N_("Lot %(code)s not found."), code=command["lot_code"])
+    if command.get("item_code") and lot.item.code != command["item_code"]:
+        raise field_error("item_code", N_("Lot %(lot)s belongs to another item."), lot=lot.lot_code)
+    return lot
+
+
+def _owner(session: Session, depot: Depot, lot: Lot | None, owner_code: str | None,
+           quantity: int | None = None) -> Unit:
+    """The owner named; else the owner holding the lot here: the depot's own unit first,
+    then whoever has enough. A count with several owners must name one."""
+    if owner_code:
+        return units.get_unit(session, owner_code)
+    if lot is None:
+        return depot.unit
+    rows = session.execute(
+        sa.select(Unit, Balance.quantity - Balance.reserved).join(Balance, Balance.owner_id == Unit.id)
+        .where(Balance.lot_id == lot.id, Balance.depot_id == depot.id, Balance.quantity > 0)
+        .order_by(Unit.id != depot.unit_id, (Balance.quantity - Balance.reserved).desc())).all()
+    if not rows:
+        return depot.unit
+    if quantity is None:
+        if len(rows) > 1:
+            raise field_error("owner_code", N_("Several units own this lot here; choose the owner."))
+        return rows[0][0]
+    return next((unit for unit, available in rows if available >= quantity), rows[0][0])
+
+
+def _receive(session, actor: Actor, depot: Depot, command, now):
+    if command.get("lot_code") and movements.get_lot(session, command["lot_code"]) is not None:
+        lot = _lot(session, command)
+    else:
+        if not command.get("item_code"):
+            raise NotFound(N_("Lot %(code)s not found."), code=command.get("lot_code"))
+        lot = movements.find_or_create_lot(
+            session, item=catalog.get_item(session, command["item_code"]), now=now,
+            lot_code=command.get("lot_code"), batch_no=command.get("batch_no") or "",
+            expiry_date=command.get("expiry_date"), production_date=command.get("production_date"),
+            source=command.get("source") or LotSource.PROCUREMENT,
+            supplier=command.get("supplier") or "")
+    owner = _owner(session, depot, None, command.get("owner_code"))
+    if not (access.in_scope(actor.user, owner) or depot.unit.path.startswith(owner.path)):
+        raise Forbidden(N_("Unit %(code)s is outside your area."), code=owner.code)
+    return movements.receive(session, actor, lot=lot, depot=depot, owner=owner,
+                             quantity=command["quantity"], now=now, source=command.get("source"))
+
+
+def _outbound(kind: MovementKind):
+    def handler(session, actor: Actor, depot: Depot, command, now):
+        lot = _lot(session, command)
+        owner = _owner(session, depot, lot, command.get("owner_code"), command["quantity"])
+        return movements.issue(session, actor, lot=lot, depot=depot, owner=owner, kind=kind,
+                               quantity=command["quantity"], now=now,
+                               allow_expired=command.get("confirm_expired", False))
+    return handler
+
+
+def _transfer(session, actor: Actor, depot: Depot, command, now):
+    lot = _lot(session, command)
+    owner = _owner(session, depot, lot, command.get("owner_code"), command["quantity"])
+    to_owner = units.get_unit(session, command["to_owner_code"]) if command.get(
+        "to_owner_code") else None
+    return movements.transfer(session, actor, lot=lot, depot=depot, owner=owner,
+                              to_depot=units.get_depot(session, command["to_depot_code"]),
+                              to_owner=to_owner, quantity=command["quantity"], now=now)
+
+
+def _count(session, actor: Actor, depot: Depot, command, now):
+    lot = _lot(session, command)
+    owner = _owner(session, depot, lot, command.get("owner_code"))
+    return movements.count(session, actor, lot=lot, depot=depot, owner=owner,
+                           counted=command["quantity"], now=now)
+
+
+def _write_off(session, actor: Actor, depot: Depot, command, now):
+    """Approve whole recorded losses/scraps of the lot here, oldest first, to the quantity."""
+    lot = _lot(session, command)
+    pending = pending_write_offs(session, lot=lot, depot=depot)
+    chosen, total = [], 0
+    for movement in pending:
+        if total + movement.quantity <= command["quantity"]:
+            chosen.append(movement)
+            total += movement.quantity
+    if not chosen or total != command["quantity"]:
+        raise field_error("quantity", N_("Write off whole recorded losses or scraps; "
+                                         "outstanding here: %(pending)s."),
+                          pending=", ".join(str(m.quantity) for m in pending) or "0")
+    return [movements.write_off(session, actor, movement=m, now=now, suffix=f"#{i}")
+            for i, m in enumerate(chosen, start=1)]
+
+
+_HANDLERS = {
+    MovementKind.RECEIVE: _receive,
+    MovementKind.ISSUE: _outbound(MovementKind.ISSUE),
+    MovementKind.LOSS: _outbound(MovementKind.LOSS),
+    MovementKind.SCRAP: _outbound(MovementKind.SCRAP),
+    MovementKind.TRANSFER: _transfer,
+    MovementKind.COUNT: _count,
+    MovementKind.WRITE_OFF: _write_off,
+}
+
+
+def pending_write_offs(session: Session, *, lot: Lot | None = None, depot: Depot | None = None,
+                       user: User | None = None) -> list[Movement]:
+    """Losses and scraps not yet written off nor reversed, oldest first."""
+    settled = sa.select(Movement.approves_id).where(
+        Movement.approves_id.is_not(None),
+        Movement.id.not_in(sa.select(Movement.reverses_id).where(Movement.reverses_id.is_not(None))))
+    reversed_ids = sa.select(Movement.reverses_id).where(Movement.reverses_id.is_not(None))
+    stmt = (sa.select(Movement).where(Movement.kind.in_([MovementKind.LOSS, MovementKind.SCRAP]),
+                                      Movement.id.not_in(settled), Movement.id.not_in(reversed_ids))
+            .order_by(Movement.created_at, Movement.id))
+    if lot is not None:
+        stmt = stmt.where(Movement.lot_id == lot.id)
+    if depot is not None:
+        stmt = stmt.where(Movement.from_depot_id == depot.id)
+    if user is not None and access.scope_path(user) is not None:
+        stmt = stmt.where(Movement.from_depot_id.in_(
+            sa.select(Depot.id).join(Depot.unit).where(access.unit_filter(user))))
+    return list(session.scalars(stmt))
+
+
+def approve_write_offs(session: Session, user: User, pending: list[Movement], *, request_id: str,
+                       reason: str, now: datetime, request_hash: str) -> Booking:
+    """Approve chosen losses/scraps (核销) in one transaction; bureau users only."""
+    access.require(user, Permission.APPROVE_STOCK)
+    replay = movements.find_replay(session, request_id, request_hash)
+    if replay is not None:
+        return booking_of(session, replay, replayed=True)
+    approved = []
+    for number, movement in enumerate(pending, start=1):
+        access.require_depot(user, movement.from_depot)
+        actor = Actor(user=user, request_id=request_id, request_hash=request_hash, reason=reason)
+        approved.append(movements.write_off(session, actor, movement=movement, now=now,
+                                            suffix=f"#{number}"))
+    return Booking(movements=approved)
+
+
+def write_off_register(user: User) -> sa.Select:
+    """Approved write-offs whose loss or scrap happened in the user's area, newest first."""
+    approved = sa.orm.aliased(Movement)
+    stmt = (sa.select(Movement).join(approved, Movement.approves_id == approved.id)
+            .where(Movement.kind == MovementKind.WRITE_OFF))
+    if access.scope_path(user) is not None:
+        stmt = stmt.where(approved.from_depot_id.in_(
+            sa.select(Depot.id).join(Depot.unit).where(access.unit_filter(user))))
+    return stmt.order_by(Movement.created_at.desc(), Movement.id.desc())
+
+
+def reverse(session: Session, user: User, *, movement_id: int, request_id: str, reason: str,
+            request_hash: str, now: datetime) -> Booking:
+    """Reverse a movement (bureau users; keepers only their own, within KEEPER_UNDO_MINUTES)."""
+    replay = movements.find_replay(session, request_id, request_hash)
+    if replay is not None:
+        return booking_of(session, replay, replayed=True)
+    original = session.get(Movement, movement_id)
+    if original is None:
+        raise NotFound(N_("Movement %(id)s not found."), id=movement_id)
+    _check_may_reverse(user, original, now)
+    actor = Actor(user=user, request_id=request_id, request_hash=request_hash, reason=reason)
+    return booking_of(session, [movements.reverse(session, actor, movement=original, now=now)])
+
+
+def _check_may_reverse(user: User, original: Movement, now: datetime) -> None:
+    for depot in (original.from_depot, original.to_depot):
+        if depot is not None:
+            access.require_depot(user, depot)
+    if access.can(user, Permission.APPROVE_STOCK):
+        return
+    access.require(user, Permission.BOOK_STOCK)
+    created = original.created_at if original.created_at.tzinfo else original.created_at.replace(
+        tzinfo=now.tzinfo)
+    if original.actor_id != user.id or now - created > timedelta(minutes=KEEPER_UNDO_MINUTES):
+        raise Forbidden(N_("You can undo only your own bookings of the last %(minutes)s minutes; "
+                           "ask a bureau officer to reverse this one."), minutes=KEEPER_UNDO_MINUTES)
+
+
+def fefo_hint(session: Session, lot: Lot, depot: Depot, today: date) -> dict[str, Any] | None:
+    """An earlier-expiring, unexpired lot of the same item with stock in this depot, if any."""
+    if lot.expiry_date is None:
+        earlier = Lot.expiry_date.is_not(None)
+    else:
+        earlier = sa.and_(Lot.expiry_date.is_not(None), Lot.expiry_date < lot.expiry_date)
+    other = session.scalar(
+        sa.select(Lot).join(Balance, Balance.lot_id == Lot.id)
+        .where(Lot.item_id == lot.item_id, Lot.id != lot.id, Balance.depot_id == depot.id,
+               Balance.quantity > Balance.reserved, earlier, Lot.expiry_date >= today)
+        .order_by(Lot.expiry_date).limit(1))
+    if other is None:
+        return None
+    return {"type": "fefo", "lot_code": other.lot_code, "expiry_date": other.expiry_date,
+            "message": N_("Lot %(lot)s of the same item expires earlier (%(date)s): issue it first."),
+            "params": {"lot": other.lot_code, "date": other.expiry_date.isoformat()}}
+
+
+def booking_of(session: Session, booked: list[Movement], replayed: bool = False) -> Booking:
+    keys = set()
+    for m in booked:
+        for depot_id, owner_id in ((m.from_depot_id, m.from_owner_id), (m.to_depot_id, m.to_owner_id)):
+            if depot_id is not None:
+                keys.add((m.lot_id, depot_id, owner_id))
+    balances = [session.scalar(sa.select(Balance).where(
+        Balance.lot_id == lot_id, Balance.depot_id == depot_id, Balance.owner_id == owner_id))
+        for lot_id, depot_id, owner_id in sorted(keys)]
+    for balance in balances:
+        if balance is not None:
+            session.refresh(balance)
+    return Booking(movements=booked, balances=[b for b in balances if b is not None],
+                   replayed=replayed)
+

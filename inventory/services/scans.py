@@ -1,0 +1,80 @@
+"""What a scanned label means, and what the keeper needs to know next."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from inventory.models import Balance, Depot, Lot, Unit, User
+from inventory.qr import Scanned, parse
+from inventory.services import access, units
+from inventory.services.bookings import fefo_hint
+from inventory.services.errors import N_, NotFound, field_error
+from inventory.services.movements import get_lot
+
+
+def read(session: Session, text: str) -> Scanned:
+    """The label behind a scanned text: a URL or /q/ path, or a bare lot or depot code."""
+    scanned = parse(text)
+    if scanned is not None:
+        return scanned
+    code = (text or "").strip()
+    if code and get_lot(session, code) is not None:
+        return Scanned("lot", code)
+    if code and session.scalar(sa.select(Depot.id).where(Depot.code == code)) is not None:
+        return Scanned("depot", code)
+    raise field_error("payload", N_("This is not one of our labels."))
+
+
+def resolve(session: Session, user: User, text: str, *, depot_code: str | None,
+            today: date) -> dict[str, Any]:
+    """Describe the scanned lot (with on-hand at the keeper's depot) or depot."""
+    scanned = read(session, text)
+    if scanned.kind == "depot":
+        depot = access.require_depot(user, units.get_depot(session, scanned.code))
+        return {"kind": "depot", "code": depot.code, "name": depot.name,
+                "depot": {"code": depot.code, "name": depot.name, "unit_code": depot.unit.code,
+                          "unit_name": depot.unit.name}, "owners": [], "warnings": []}
+    if scanned.kind != "lot":
+        raise NotFound(N_("%(kind)s %(code)s not found."), kind=scanned.kind, code=scanned.code)
+    lot = get_lot(session, scanned.code)
+    if lot is None:
+        raise NotFound(N_("Lot %(code)s not found."), code=scanned.code)
+    result = {"kind": "lot", "code": lot.lot_code, "name": lot.item.name,
+              "item": _item(lot), "lot": _lot(lot, today), "owners": [], "warnings": []}
+    if depot_code:
+        depot = access.require_depot(user, units.get_depot(session, depot_code))
+        result.update(_here(session, lot, depot))
+        hint = fefo_hint(session, lot, depot, today)
+        result["warnings"] += [hint] if hint else []
+    return result
+
+
+def _item(lot: Lot) -> dict[str, Any]:
+    item = lot.item
+    return {"code": item.code, "name": item.name, "name_en": item.name_en,
+            "unit": item.unit_of_measure, "pack_size": item.pack_size,
+            "category": item.category.value, "critical": item.critical}
+
+
+def _lot(lot: Lot, today: date) -> dict[str, Any]:
+    return {"code": lot.lot_code, "batch_no": lot.batch_no,
+            "expiry_date": lot.expiry_date.isoformat() if lot.expiry_date else None,
+            "expired": lot.is_expired(today),
+            "days_to_expiry": (lot.expiry_date - today).days if lot.expiry_date else None,
+            "status": lot.status.value}
+
+
+def _here(session: Session, lot: Lot, depot: Depot) -> dict[str, Any]:
+    rows = session.execute(
+        sa.select(Unit.code, Unit.name, Balance.quantity, Balance.reserved)
+        .join(Balance, Balance.owner_id == Unit.id)
+        .where(Balance.lot_id == lot.id, Balance.depot_id == depot.id)
+        .order_by(Unit.id != depot.unit_id, Unit.code)).all()
+    owners = [{"code": code, "name": name, "quantity": quantity, "reserved": reserved}
+              for code, name, quantity, reserved in rows if quantity or reserved]
+    return {"depot": {"code": depot.code, "name": depot.name},
+            "on_hand": sum(r.quantity for r in rows),
+            "available": sum(r.quantity - r.reserved for r in rows), "owners": owners}

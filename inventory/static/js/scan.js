@@ -1,0 +1,297 @@
+/* The scan page: choose the depot once, scan lot labels (camera or handheld scanner),
+ * book with one tap. Every booking carries a client request id, so a retry after a lost
+ * response books nothing twice; bookings made without a connection wait in localStorage
+ * and are sent when the network is back. */
+(function () {
+  "use strict";
+  var app = document.getElementById("scan-app");
+  if (!app) { return; }
+  var msg = function (key) { return app.getAttribute("data-msg-" + key) || key; };
+  var $ = function (id) { return document.getElementById(id); };
+  var DEPOT_KEY = "inventory.scan.depot";
+  var QUEUE_KEY = "inventory.scan.queue";
+  var state = { lot: null, lastPayload: "", lastPayloadAt: 0, lastBooking: null, stream: null };
+
+  function uuid() {
+    if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40; bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); });
+    return hex.slice(0, 4).join("") + "-" + hex.slice(4, 6).join("") + "-" + hex.slice(6, 8).join("") +
+      "-" + hex.slice(8, 10).join("") + "-" + hex.slice(10).join("");
+  }
+
+  /* ---- feedback: colour, sound, vibration ---- */
+  var audio = null;
+  function beep(ok) {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      var osc = audio.createOscillator(), gain = audio.createGain();
+      osc.frequency.value = ok ? 880 : 220;
+      gain.gain.value = 0.15;
+      osc.connect(gain); gain.connect(audio.destination);
+      osc.start(); osc.stop(audio.currentTime + (ok ? 0.12 : 0.35));
+    } catch (e) { /* no audio: colour and text still tell */ }
+  }
+  function feedback(kind, text) {
+    var box = $("feedback");
+    box.setAttribute("data-state", kind);
+    box.textContent = text;
+    if (kind === "ok" || kind === "error") {
+      beep(kind === "ok");
+      if (navigator.vibrate) { navigator.vibrate(kind === "ok" ? 80 : [200, 80, 200]); }
+    }
+  }
+  function problemText(body, fallback) {
+    if (!body) { return fallback; }
+    var text = body.detail || body.title || fallback;
+    if (body.errors) {
+      var parts = [];
+      Object.keys(body.errors).forEach(function (k) { parts.push(k + ": " + [].concat(body.errors[k]).join(" ")); });
+      text += " " + parts.join("; ");
+    }
+    return text;
+  }
+
+  /* ---- depot ---- */
+  function depot() { return $("depot-select").value; }
+  function setDepot(code) {
+    var select = $("depot-select");
+    select.value = code;
+    if (select.value === code) { localStorage.setItem(DEPOT_KEY, code); }
+  }
+
+  /* ---- API ---- */
+  function post(url, body) {
+    return window.inventoryFetch(url, { method: "POST", body: body }).then(function (response) {
+      return response.json().catch(function () { return null; }).then(function (data) {
+        return { status: response.status, ok: response.ok, body: data };
+      });
+    });
+  }
+
+  /* ---- scanning ---- */
+  function handlePayload(text) {
+    text = (text || "").trim();
+    if (!text) { return; }
+    var now = Date.now();
+    if (text === state.lastPayload && now - state.lastPayloadAt < 2500) { return; }
+    state.lastPayload = text; state.lastPayloadAt = now;
+    feedback("busy", "…");
+    post(app.dataset.scanUrl, depot() ? { payload: text, depot_code: depot() } : { payload: text })
+      .then(function (result) {
+        if (!result.ok) { feedback("error", problemText(result.body, String(result.status))); return; }
+        if (result.body.kind === "depot") {
+          setDepot(result.body.code);
+          feedback("ok", result.body.name);
+          return;
+        }
+        if (!depot()) { feedback("error", msg("choose-depot")); }
+        else { feedback("idle", ""); }
+        showLot(result.body);
+      })
+      .catch(function () { feedback("error", msg("queued")); });
+  }
+
+  function showLot(lot) {
+    state.lot = lot;
+    $("lot-card").hidden = false;
+    $("lot-item").textContent = (document.documentElement.lang === "en" && lot.item.name_en) ? lot.item.name_en : lot.item.name;
+    $("lot-code").textContent = lot.item.code + " · " + lot.code;
+    var expiry = $("lot-expiry");
+    expiry.className = "lot-expiry" + (lot.lot.expired ? " expired" : (lot.lot.days_to_expiry !== null && lot.lot.days_to_expiry <= 90 ? " expiring" : ""));
+    expiry.textContent = lot.lot.expiry_date ? ((lot.lot.expired ? msg("expired") : msg("expires")) + " " + lot.lot.expiry_date) : "";
+    $("lot-here").textContent = lot.on_hand === null || lot.on_hand === undefined ? "" :
+      msg("here") + ": " + lot.on_hand + " " + lot.item.unit;
+    var warnings = $("lot-warnings");
+    warnings.textContent = "";
+    (lot.warnings || []).forEach(function (w) {
+      var p = document.createElement("p"); p.className = "warning"; p.textContent = w.message; warnings.appendChild(p);
+    });
+    $("qty").value = lot.item.pack_size || 1;
+    $("qty").step = 1;
+  }
+
+  /* ---- booking (with an offline queue) ---- */
+  function queue() { try { return JSON.parse(localStorage.getItem(QUEUE_KEY) || "[]"); } catch (e) { return []; } }
+  function saveQueue(items) { localStorage.setItem(QUEUE_KEY, JSON.stringify(items)); }
+
+  function book(kind) {
+    if (!state.lot) { return; }
+    if (!depot()) { feedback("error", msg("choose-depot")); return; }
+    var body = { request_id: uuid(), kind: kind, depot_code: depot(), lot_code: state.lot.code,
+                 item_code: state.lot.item.code, quantity: parseInt($("qty").value, 10) };
+    if (kind === "transfer") {
+      if (!$("target-select").value) { $("transfer-target").hidden = false; feedback("error", msg("choose-target")); return; }
+      body.to_depot_code = $("target-select").value;
+    }
+    if ((kind === "loss" || kind === "scrap") && $("reason").value) { body.reason = $("reason").value; }
+    send(body);
+  }
+
+  function send(body) {
+    feedback("busy", "…");
+    return post(app.dataset.bookUrl, body).then(function (result) {
+      if (result.status === 409 && result.body && /expired-lot$/.test(result.body.type || "")) {
+        if (window.confirm(msg("confirm-expired"))) { body.confirm_expired = true; return send(body); }
+        feedback("error", problemText(result.body, "409"));
+        return;
+      }
+      if (!result.ok) { feedback("error", problemText(result.body, String(result.status))); return; }
+      booked(body, result.body);
+    }).catch(function () {
+      var items = queue(); items.push(body); saveQueue(items);
+      addRecent(body, null, true);
+      feedback("error", msg("queued"));
+    });
+  }
+
+  function booked(body, result) {
+    var movement = result.movements[result.movements.length - 1];
+    state.lastBooking = movement;
+    var balance = (result.balances || []).filter(function (b) { return b.depot_code === body.depot_code; })[0];
+    if (balance && state.lot && state.lot.code === body.lot_code) {
+      state.lot.on_hand = balance.quantity;
+      $("lot-here").textContent = msg("here") + ": " + balance.quantity + " " + state.lot.item.unit;
+    }
+    var text = msg("booked") + ": " + kindLabel(body.kind) + " " + body.quantity;
+    (result.warnings || []).forEach(function (w) { text += " · " + w.message; });
+    feedback("ok", text);
+    addRecent(body, movement, false);
+  }
+
+  function kindLabel(kind) {
+    var button = app.querySelector('button.book[data-kind="' + kind + '"]');
+    return button ? button.textContent.trim() : kind;
+  }
+
+  function addRecent(body, movement, pending) {
+    var list = $("recent");
+    var item = document.createElement("li");
+    item.setAttribute("data-request-id", body.request_id);
+    var text = document.createElement("span");
+    text.textContent = kindLabel(body.kind) + " · " + body.lot_code + " · " + body.quantity +
+      (pending ? " · " + msg("pending") : "");
+    item.appendChild(text);
+    Array.prototype.forEach.call(list.querySelectorAll("button.undo"), function (b) { b.remove(); });
+    if (movement) {
+      var undo = document.createElement("button");
+      undo.type = "button"; undo.className = "undo small"; undo.textContent = msg("undo");
+      undo.addEventListener("click", function () { reverse(movement, item, undo); });
+      item.appendChild(undo);
+    }
+    list.insertBefore(item, list.firstChild);
+    while (list.children.length > 10) { list.removeChild(list.lastChild); }
+  }
+
+  function reverse(movement, item, button) {
+    button.disabled = true;
+    var url = app.dataset.reverseUrl.replace("/0/", "/" + movement.id + "/");
+    post(url, { request_id: uuid(), reason: "undo" }).then(function (result) {
+      if (!result.ok) { button.disabled = false; feedback("error", problemText(result.body, String(result.status))); return; }
+      item.classList.add("undone");
+      button.remove();
+      var balance = (result.body.balances || [])[0];
+      if (balance && state.lot && state.lot.code === balance.lot_code) {
+        $("lot-here").textContent = msg("here") + ": " + balance.quantity + " " + state.lot.item.unit;
+      }
+      feedback("ok", msg("undone"));
+    }).catch(function () { button.disabled = false; feedback("error", msg("queued")); });
+  }
+
+  function flushQueue() {
+    var items = queue();
+    if (!items.length) { return; }
+    var body = items[0];
+    post(app.dataset.bookUrl, body).then(function (result) {
+      saveQueue(queue().filter(function (b) { return b.request_id !== body.request_id; }));
+      var row = $("recent").querySelector('[data-request-id="' + body.request_id + '"] span');
+      if (row) { row.textContent = row.textContent.replace(" · " + msg("pending"), " · " + (result.ok ? msg("sent") : result.status)); }
+      if (queue().length) { flushQueue(); }
+    }).catch(function () { /* still offline: try again later */ });
+  }
+
+  /* ---- camera ---- */
+  function cameraStatus(stateName, text) {
+    var status = $("camera-status");
+    status.setAttribute("data-state", stateName);
+    status.textContent = text || "";
+  }
+  function startCamera() {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || typeof window.jsQR !== "function") {
+      cameraStatus("unavailable", msg("no-camera"));
+      return;
+    }
+    cameraStatus("starting", "…");
+    navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false })
+      .then(function (stream) {
+        state.stream = stream;
+        var video = $("camera-video");
+        video.srcObject = stream; video.hidden = false;
+        return video.play().then(function () { cameraStatus("scanning", ""); requestAnimationFrame(decodeFrame); });
+      })
+      .catch(function (error) {
+        var refused = error && (error.name === "NotAllowedError" || error.name === "SecurityError");
+        cameraStatus("error", refused ? msg("camera-refused") : msg("camera-error") + " (" + (error && error.name) + ")");
+      });
+  }
+  function decodeFrame() {
+    if (!state.stream) { return; }
+    var video = $("camera-video"), canvas = $("camera-canvas");
+    if (video.readyState >= 2 && video.videoWidth) {
+      var scale = Math.min(1, 640 / video.videoWidth);
+      canvas.width = Math.round(video.videoWidth * scale);
+      canvas.height = Math.round(video.videoHeight * scale);
+      var context = canvas.getContext("2d", { willReadFrequently: true });
+      context.drawImage(video, 0, 0, canvas.width, canvas.height);
+      var image = context.getImageData(0, 0, canvas.width, canvas.height);
+      var code = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
+      if (code && code.data) { cameraStatus("decoded", ""); handlePayload(code.data); cameraStatus("scanning", ""); }
+    }
+    requestAnimationFrame(decodeFrame);
+  }
+
+  /* ---- wiring ---- */
+  var input = $("scan-input");
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter") { event.preventDefault(); var text = input.value; input.value = ""; handlePayload(text); }
+  });
+  // Keep the scanner field focused (a handheld scanner types into whatever has focus),
+  // except while the keeper is using another control.
+  document.addEventListener("click", function (event) {
+    var tag = event.target.tagName;
+    if (tag !== "INPUT" && tag !== "SELECT" && tag !== "TEXTAREA" && tag !== "SUMMARY") { input.focus(); }
+  });
+  $("keyboard-toggle").addEventListener("click", function () {
+    var on = input.getAttribute("inputmode") === "none";
+    input.setAttribute("inputmode", on ? "text" : "none");
+    this.setAttribute("aria-pressed", on ? "true" : "false");
+    input.blur(); input.focus();
+  });
+  $("depot-select").addEventListener("change", function () { setDepot(this.value); input.focus(); });
+  $("camera-start").addEventListener("click", startCamera);
+  $("qty-minus").addEventListener("click", function () {
+    var step = (state.lot && state.lot.item.pack_size) || 1;
+    $("qty").value = Math.max(0, (parseInt($("qty").value, 10) || 0) - step);
+  });
+  $("qty-plus").addEventListener("click", function () {
+    var step = (state.lot && state.lot.item.pack_size) || 1;
+    $("qty").value = (parseInt($("qty").value, 10) || 0) + step;
+  });
+  Array.prototype.forEach.call(app.querySelectorAll("button.book"), function (button) {
+    button.addEventListener("click", function () {
+      var kind = button.getAttribute("data-kind");
+      $("transfer-target").hidden = kind !== "transfer" && !$("target-select").value;
+      book(kind);
+    });
+  });
+  window.addEventListener("online", flushQueue);
+  setInterval(flushQueue, 10000);
+
+  var fromHash = (location.hash.match(/depot=([^&]+)/) || [])[1];
+  setDepot(fromHash ? decodeURIComponent(fromHash) : (localStorage.getItem(DEPOT_KEY) || ""));
+  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { cameraStatus("unavailable", msg("no-camera")); }
+  flushQueue();
+  input.focus();
+})();

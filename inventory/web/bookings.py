@@ -1,0 +1,194 @@
+"""Booking from pages: the lot page's actions, reversals, the depot page, receiving notes,
+count sheets and the write-off register (核销)."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from marshmallow import ValidationError
+
+from inventory.api.movements import request_hash
+from inventory.auth import current_actor, permission_required
+from inventory.extensions import db
+from inventory.i18n import translate, translate_tree
+from inventory.models import Movement, utcnow
+from inventory.schemas.common import form_data
+from inventory.schemas.movements import MovementIn
+from inventory.services import access, bookings, catalog, stock, units
+from inventory.services.access import Permission
+from inventory.services.errors import N_, DomainError, InvalidInput
+from inventory.services.pagination import paginate
+from inventory.web import bp
+from inventory.web.forms import new_request_id
+from inventory.web.stock import lot_context
+
+KIND_CHOICES = ("receive", "issue", "transfer", "count", "loss", "scrap")
+
+
+def flash_booking(booking: bookings.Booking) -> None:
+    if booking.replayed:
+        flash(translate(N_("This booking was already saved; nothing was booked twice.")), "info")
+    else:
+        flash(translate(N_("Booked.")), "success")
+    for warning in booking.warnings:
+        flash(translate(warning["message"], **warning.get("params", {})), "info")
+
+
+@bp.post("/lots/<lot_code>/book")
+@permission_required(Permission.BOOK_STOCK)
+def lot_book(lot_code: str):
+    form = form_data(request.form, checkboxes=("confirm_expired",))
+    form["lot_code"] = lot_code
+    try:
+        command = MovementIn().load(form)
+        booking = bookings.book(db.session, current_actor(), command, now=utcnow(),
+                                request_hash=request_hash(form))
+        db.session.commit()
+    except (ValidationError, InvalidInput) as error:
+        db.session.rollback()
+        errors = translate_tree(error.messages if isinstance(error, ValidationError)
+                                else error.errors, getattr(error, "params", None))
+        return render_template("stock/lot.html", **lot_context(lot_code), form=form,
+                               errors=errors, request_id=new_request_id()), 422
+    except DomainError as error:
+        db.session.rollback()
+        form_error = {"_schema": [translate(error.message, **error.params)],
+                      "expired": error.slug == "expired-lot"}
+        return render_template("stock/lot.html", **lot_context(lot_code), form=form,
+                               errors=form_error, request_id=new_request_id()), error.status
+    flash_booking(booking)
+    return redirect(url_for("web.lot_detail", lot_code=lot_code))
+
+
+@bp.post("/movements/<int:movement_id>/reverse")
+@permission_required(Permission.BOOK_STOCK)
+def movement_reverse(movement_id: int):
+    request_id = request.form.get("request_id") or new_request_id()
+    booking = bookings.reverse(db.session, current_actor(), movement_id=movement_id,
+                               request_id=request_id, reason=request.form.get("reason", "")[:500],
+                               request_hash=request_hash({"reverse": movement_id}), now=utcnow())
+    db.session.commit()
+    flash(translate(N_("Movement %(id)s reversed."), id=movement_id), "success")
+    lot_code = booking.movements[0].lot.lot_code
+    return redirect(url_for("web.lot_detail", lot_code=lot_code))
+
+
+@bp.get("/depots/<depot_code>")
+@permission_required(Permission.VIEW)
+def depot_detail(depot_code: str):
+    user = current_actor()
+    depot = access.require_depot(user, units.get_depot(db.session, depot_code))
+    page = paginate(db.session, stock.stock_query(user, stock.StockFilter(depot=depot),
+                                                  today=date.today()),
+                    page=request.args.get("page", 1, type=int) or 1, per_page=100)
+    recent = db.session.scalars(
+        sa.select(Movement).where(sa.or_(Movement.from_depot_id == depot.id,
+                                         Movement.to_depot_id == depot.id))
+        .order_by(Movement.created_at.desc(), Movement.id.desc()).limit(20)).all()
+    return render_template("stock/depot.html", depot=depot, page=page, recent=recent,
+                           today=date.today())
+
+
+def _note_lines(form, depot_code: str) -> list[dict]:
+    """Receiving-note rows from the form (item_code[], batch_no[], ...); blank rows skipped."""
+    columns = ("item_code", "batch_no", "expiry_date", "quantity", "owner_code", "source")
+    values = {name: request.form.getlist(name) for name in columns}
+    lines = []
+    for index in range(len(values["item_code"])):
+        row = {name: (values[name][index].strip() if index < len(values[name]) else "")
+               for name in columns}
+        if not any(row.values()):
+            continue
+        lines.append({"kind": "receive", "depot_code": depot_code,
+                      "request_id": form["request_id"], "reason": form.get("reason") or "",
+                      **{k: v for k, v in row.items() if v}})
+    return lines
+
+
+@bp.route("/depots/<depot_code>/receive", methods=["GET", "POST"])
+@permission_required(Permission.BOOK_STOCK)
+def receiving_note(depot_code: str):
+    depot = access.require_depot(current_actor(), units.get_depot(db.session, depot_code))
+    errors: dict = {}
+    if request.method == "POST":
+        form = {"request_id": request.form.get("request_id") or new_request_id(),
+                "reason": request.form.get("reason", "")}
+        result, errors = _book_lines(_note_lines(form, depot.code), form["request_id"])
+        if result is not None:
+            flash_booking(result)
+            return redirect(url_for("web.depot_detail", depot_code=depot.code))
+    return render_template("stock/receiving_note.html", depot=depot, errors=errors,
+                           items=catalog.active_items(db.session), request_id=new_request_id(),
+                           rows=request.form if errors else None), 422 if errors else 200
+
+
+def _book_lines(lines: list[dict], request_id: str):
+    """Validate every line, then book all in one transaction; errors keyed by line number."""
+    if not lines:
+        return None, {"_schema": [translate(N_("Fill in at least one line."))]}
+    commands, errors = [], {}
+    for number, line in enumerate(lines, start=1):
+        try:
+            commands.append(MovementIn().load(line))
+        except ValidationError as error:
+            errors[str(number)] = translate_tree(error.messages)
+    if errors:
+        return None, errors
+    try:
+        booking = bookings.book_many(db.session, current_actor(), commands, request_id=request_id,
+                                     now=utcnow(), request_hash=request_hash(lines))
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        line = str(getattr(error, "line", "_schema"))
+        detail = (translate_tree(error.errors, error.params) if isinstance(error, InvalidInput)
+                  else {"_": [translate(error.message, **error.params)]})
+        return None, {line: detail}
+    return booking, {}
+
+
+@bp.route("/depots/<depot_code>/count", methods=["GET", "POST"])
+@permission_required(Permission.BOOK_STOCK)
+def count_sheet(depot_code: str):
+    user = current_actor()
+    depot = access.require_depot(user, units.get_depot(db.session, depot_code))
+    balances = list(db.session.scalars(stock.stock_query(
+        user, stock.StockFilter(depot=depot, include_empty=True), today=date.today())))
+    errors: dict = {}
+    if request.method == "POST":
+        request_id = request.form.get("request_id") or new_request_id()
+        lines = [{"kind": "count", "depot_code": depot.code, "lot_code": b.lot.lot_code,
+                  "owner_code": b.owner.code, "quantity": request.form[f"counted-{b.id}"].strip(),
+                  "request_id": request_id, "reason": request.form.get("reason", "")}
+                 for b in balances if request.form.get(f"counted-{b.id}", "").strip()]
+        result, errors = _book_lines(lines, request_id)
+        if result is not None:
+            flash_booking(result)
+            return redirect(url_for("web.depot_detail", depot_code=depot.code))
+    return render_template("stock/count_sheet.html", depot=depot, balances=balances,
+                           errors=errors, request_id=new_request_id(),
+                           values=request.form), 422 if errors else 200
+
+
+@bp.route("/write-offs", methods=["GET", "POST"])
+@permission_required(Permission.VIEW)
+def write_offs():
+    """Losses and scraps awaiting approval (核销), and the register of approved write-offs."""
+    user = current_actor()
+    if request.method == "POST":
+        access.require(user, Permission.APPROVE_STOCK)
+        chosen = {int(v) for v in request.form.getlist("movement") if v.isdigit()}
+        pending = [m for m in bookings.pending_write_offs(db.session, user=user) if m.id in chosen]
+        request_id = request.form.get("request_id") or new_request_id()
+        bookings.approve_write_offs(db.session, user, pending, request_id=request_id,
+                                    reason=request.form.get("reason", "")[:500], now=utcnow(),
+                                    request_hash=request_hash(sorted(chosen)))
+        db.session.commit()
+        flash(translate(N_("%(n)s written off."), n=len(pending)), "success")
+        return redirect(url_for("web.write_offs"))
+    register = paginate(db.session, bookings.write_off_register(user),
+                        page=request.args.get("page", 1, type=int) or 1, per_page=50)
+    return render_template("stock/write_offs.html", register=register,
+                           pending=bookings.pending_write_offs(db.session, user=user),
+                           request_id=new_request_id())

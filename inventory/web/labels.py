@@ -1,0 +1,115 @@
+"""QR labels (SVG, PNG, printable sheets) and the /q/ links that labels encode."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Response, current_app, redirect, render_template, request, url_for
+
+from inventory import qr
+from inventory.auth import current_actor, permission_required
+from inventory.extensions import db
+from inventory.i18n import locale_code, translate
+from inventory.label_images import Label, label_png, label_svg
+from inventory.models import Balance, Lot, Unit
+from inventory.services import access, stock, units
+from inventory.services.access import Permission
+from inventory.services.errors import N_, NotFound
+from inventory.services.movements import get_lot
+from inventory.web import bp
+
+MAX_LABELS_PER_SHEET_REQUEST = 400
+
+
+def public_url() -> str:
+    """Base URL printed in labels: INVENTORY_PUBLIC_URL, else the address the user came in on."""
+    return current_app.config["PUBLIC_URL"] or request.host_url.rstrip("/")
+
+
+def _visible_lot(lot_code: str) -> Lot:
+    lot = get_lot(db.session, lot_code)
+    user = current_actor()
+    if lot is None or (user.unit_id is not None and not db.session.scalar(
+            stock.stock_query(user, stock.StockFilter(lot=lot, include_empty=True),
+                              today=date.today()).limit(1))):
+        raise NotFound(N_("Lot %(code)s not found."), code=lot_code)
+    return lot
+
+
+def lot_label(lot: Lot, owner_code: str | None = None) -> Label:
+    owner = None
+    if owner_code:
+        owner = units.get_unit(db.session, owner_code).name
+    else:
+        owners = db.session.scalars(sa.select(Balance.owner_id).where(
+            Balance.lot_id == lot.id, Balance.quantity > 0).distinct()).all()
+        if len(owners) == 1:
+            owner = db.session.get(Unit, owners[0]).name
+    item = lot.item
+    lines = [lot.lot_code,
+             translate(N_("Expiry %(date)s"), date=lot.expiry_date.isoformat()) if lot.expiry_date
+             else translate(N_("No expiry")),
+             translate(N_("Pack %(n)s %(unit)s"), n=item.pack_size, unit=item.unit_of_measure)]
+    if owner:
+        lines.append(owner)
+    return Label(payload=qr.payload("lot", lot.lot_code, public_url()),
+                 title=item.display_name(locale_code()), lines=tuple(lines))
+
+
+def depot_label(depot) -> Label:
+    return Label(payload=qr.payload("depot", depot.code, public_url()), title=depot.name,
+                 lines=(depot.code, depot.unit.name))
+
+
+def _image(label: Label, fmt: str) -> Response:
+    if fmt == "png":
+        return Response(label_png(label), mimetype="image/png",
+                        headers={"Cache-Control": "private, max-age=300"})
+    return Response(label_svg(label), mimetype="image/svg+xml",
+                    headers={"Cache-Control": "private, max-age=300"})
+
+
+@bp.get("/labels/lot/<lot_code>.<any(svg, png):fmt>")
+@permission_required(Permission.VIEW)
+def lot_label_image(lot_code: str, fmt: str):
+    return _image(lot_label(_visible_lot(lot_code), request.args.get("owner")), fmt)
+
+
+@bp.get("/labels/depot/<depot_code>.<any(svg, png):fmt>")
+@permission_required(Permission.VIEW)
+def depot_label_image(depot_code: str, fmt: str):
+    depot = access.require_depot(current_actor(), units.get_depot(db.session, depot_code))
+    return _image(depot_label(depot), fmt)
+
+
+@bp.get("/labels/sheet")
+@permission_required(Permission.VIEW)
+def label_sheet():
+    """Printable labels: pick lots (by depot/item) and copies; A4 grid or one 50×30 mm per page."""
+    user = current_actor()
+    lot_codes = request.args.getlist("lot")
+    depot_codes = request.args.getlist("depot")
+    copies = max(1, min(request.args.get("copies", 1, type=int) or 1, 50))
+    layout = "thermal" if request.args.get("layout") == "thermal" else "a4"
+    lots = [_visible_lot(code) for code in lot_codes]
+    depots = [units.get_depot(db.session, code) for code in depot_codes]
+    labels = [("lot", lot.lot_code) for lot in lots] + [("depot", d.code) for d in depots]
+    labels = [entry for entry in labels for _ in range(copies)][:MAX_LABELS_PER_SHEET_REQUEST]
+    picker = request.args.get("picker_depot")
+    candidates = list(db.session.scalars(stock.stock_query(
+        user, stock.StockFilter(depot=units.get_depot(db.session, picker)), today=date.today())
+        .limit(300))) if picker else []
+    return render_template("labels/sheet.html", labels=labels, layout=layout, copies=copies,
+                           candidates=candidates, depots=stock.visible_depots(db.session, user),
+                           picker=picker, chosen=set(lot_codes))
+
+
+@bp.get("/q/<any(T, D, O):kind>/<path:code>")
+@permission_required(Permission.VIEW)
+def qr_redirect(kind: str, code: str):
+    """Where a label leads a phone's own camera app: the lot or depot page."""
+    if kind == "T":
+        return redirect(url_for("web.lot_detail", lot_code=code))
+    if kind == "D":
+        return redirect(url_for("web.depot_detail", depot_code=code))
+    raise NotFound(N_("Dispatch order %(code)s not found."), code=code)
