@@ -31,6 +31,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     templating.init_app(app)
     register_web(app)
+    # Bearer-token clients send no CSRF token; auth.require_login checks it for cookie calls.
+    extensions.csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
     errors.register(app)
     cli.register(app)

@@ -120,3 +120,16 @@ def test_errors_never_leak_internals(client, world, token_for):
     assert response.status_code == 422
     text = response.get_data(as_text=True)
     assert "Traceback" not in text and "SELECT" not in text
+
+
+def test_bearer_token_calls_need_no_csrf_token(world_app):
+    from inventory.extensions import db
+    from inventory.models import utcnow
+    from inventory.services import users
+    app = world_app(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        token = users.create_token(db.session, user=users.get_user(db.session, "bureau"), now=utcnow())
+        db.session.commit()
+    response = app.test_client().post("/api/v1/items", json={"code": "1990004", "name": "x", "unit": "个"},
+                                      headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 201
