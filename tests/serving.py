@@ -11,7 +11,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -56,7 +56,8 @@ class Server:
     process: subprocess.Popen
     workers: int
     log: Path
-    extra: dict = field(default_factory=dict)
+    gunicorn_args: tuple[str, ...] = ()
+    verify: str | bool = True  # the self-signed certificate to trust, with TLS
 
     def flask(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
         return subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=self.env,
@@ -80,10 +81,14 @@ class Server:
         with self.log.open("a") as log_file:  # the child keeps its own descriptor
             self.process = subprocess.Popen(
                 [str(BIN / "gunicorn"), "--workers", str(self.workers), "--bind",
-                 f"127.0.0.1:{port}", "--graceful-timeout", "5", "wsgi:app"],
+                 f"127.0.0.1:{port}", "--graceful-timeout", "5", *self.gunicorn_args, "wsgi:app"],
                 cwd=ROOT, env=self.env, stdout=log_file, stderr=subprocess.STDOUT,
                 start_new_session=True)
-        wait_healthy(self.url, self.process)
+        try:
+            wait_healthy(self.url, self.process, verify=self.verify)
+        except Exception:
+            self.stop()
+            raise
 
     def restart(self) -> None:
         """Kill gunicorn outright and start it again on the same database (a crash)."""
@@ -101,7 +106,7 @@ class Server:
 
 
 def start(database_url: str, instance: Path, *, workers: int = 4, setup: tuple = ("demo",),
-          extra_env: dict[str, str] | None = None) -> Server:
+          extra_env: dict[str, str] | None = None, tls: tuple[Path, Path] | None = None) -> Server:
     """Upgrade the database, run the set-up commands, start gunicorn and wait for /healthz."""
     instance.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "INVENTORY_DATABASE_URL": database_url,
@@ -109,8 +114,11 @@ def start(database_url: str, instance: Path, *, workers: int = 4, setup: tuple =
            "PYTHONDONTWRITEBYTECODE": "1", **(extra_env or {})}
     port = free_port()
     log = instance / "gunicorn.log"
-    server = Server(url=f"http://127.0.0.1:{port}", env=env, process=None, workers=workers,  # type: ignore[arg-type]
-                    log=log)
+    scheme = "https" if tls else "http"
+    server = Server(url=f"{scheme}://127.0.0.1:{port}", env=env, process=None,  # type: ignore[arg-type]
+                    workers=workers, log=log,
+                    gunicorn_args=("--certfile", str(tls[0]), "--keyfile", str(tls[1])) if tls else (),
+                    verify=str(tls[0]) if tls else True)
     for args in (("db", "upgrade"),) + (("demo-data", "--password", "serving-pass-1"),
                                         ) * ("demo" in setup):
         result = server.flask(*args)
@@ -119,13 +127,14 @@ def start(database_url: str, instance: Path, *, workers: int = 4, setup: tuple =
     return server
 
 
-def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60,
+                 verify: str | bool = True) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {process.returncode}")
         try:
-            if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
+            if requests.get(f"{url}/healthz", timeout=2, verify=verify).status_code == 200:
                 return
         except requests.RequestException:
             pass

@@ -72,12 +72,17 @@
   }
 
   /* ---- scanning ---- */
+  function cameraSaw(text) {
+    // A label held in front of the camera is decoded many times a second: act once, and
+    // again only after it has been out of sight for a moment.
+    var now = Date.now(), repeat = text === state.lastPayload && now - state.lastPayloadAt < 3000;
+    state.lastPayload = text; state.lastPayloadAt = now;
+    if (!repeat) { handlePayload(text); }
+  }
+
   function handlePayload(text) {
     text = (text || "").trim();
     if (!text) { return; }
-    var now = Date.now();
-    if (text === state.lastPayload && now - state.lastPayloadAt < 2500) { return; }
-    state.lastPayload = text; state.lastPayloadAt = now;
     feedback("busy", "…");
     post(app.dataset.scanUrl, depot() ? { payload: text, depot_code: depot() } : { payload: text })
       .then(function (result) {
@@ -247,7 +252,7 @@
       context.drawImage(video, 0, 0, canvas.width, canvas.height);
       var image = context.getImageData(0, 0, canvas.width, canvas.height);
       var code = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
-      if (code && code.data) { cameraStatus("decoded", ""); handlePayload(code.data); cameraStatus("scanning", ""); }
+      if (code && code.data) { cameraSaw(code.data); }
     }
     requestAnimationFrame(decodeFrame);
   }
