@@ -22,7 +22,13 @@ from inventory.schemas.movements import (BookingOut, MovementArgs, MovementIn, M
                                          ReverseIn, ScanIn, ScanOut)
 from inventory.services import access, bookings, catalog, movements, scans, units
 from inventory.services.access import Permission
+from inventory.services.errors import DomainError
 from inventory.services.pagination import paginate
+
+
+# Schema instances are stateless and reused: building one per request (marshmallow deep-copies
+# every declared field) cost as much as the booking itself on the scan path.
+MOVEMENT_IN, BOOKING_OUT = MovementIn(), BookingOut()
 
 
 def request_hash(body: Any) -> str:
@@ -34,21 +40,32 @@ def request_hash(body: Any) -> str:
 def dump_booking(booking: bookings.Booking) -> dict[str, Any]:
     warnings = [{**w, "message": translate(w["message"], **w.get("params", {}))}
                 for w in booking.warnings]
-    return BookingOut().dump({"movements": booking.movements, "balances": booking.balances,
+    return BOOKING_OUT.dump({"movements": booking.movements, "balances": booking.balances,
                               "warnings": warnings, "replayed": booking.replayed})
 
 
-def committed(action, request_id: str, body_hash: str):
-    """Run a booking and commit; a concurrent twin of the same request id becomes a replay."""
+def commit_booking(action, request_id: str, body_hash: str) -> bookings.Booking:
+    """Run a booking and commit.
+
+    A request id already in the ledger (a retry after a lost response, or its concurrent
+    twin) fails: on the unique insert, or earlier when stock has moved on since. Then the
+    first booking is the answer (a replay), or IdempotencyConflict when that id carried
+    another body. The usual first-time booking pays no extra lookup.
+    """
     try:
         booking = action()
         db.session.commit()
-    except IntegrityError:
+        return booking
+    except (IntegrityError, DomainError):
         db.session.rollback()
         replay = movements.find_replay(db.session, request_id, body_hash)
         if replay is None:
             raise
-        booking = bookings.booking_of(db.session, replay, replayed=True)
+        return bookings.booking_of(db.session, replay, replayed=True)
+
+
+def committed(action, request_id: str, body_hash: str):
+    booking = commit_booking(action, request_id, body_hash)
     return dump_booking(booking), 200 if booking.replayed else 201
 
 
@@ -59,7 +76,7 @@ def committed(action, request_id: str, body_hash: str):
 @permission_required(Permission.BOOK_STOCK)
 def movements_create():
     body = json_body()
-    command = MovementIn().load(body)
+    command = MOVEMENT_IN.load(body)
     body_hash = request_hash(body)
     return committed(lambda: bookings.book(db.session, current_actor(), command, now=utcnow(),
                                            request_hash=body_hash),

@@ -34,10 +34,12 @@ class Booking:
 
 def book(session: Session, user: User, command: dict[str, Any], *, now: datetime,
          request_hash: str) -> Booking:
-    """Book one validated MovementIn command; a replayed request id returns the first booking."""
-    replay = movements.find_replay(session, command["request_id"], request_hash)
-    if replay is not None:
-        return booking_of(session, replay, replayed=True)
+    """Book one validated MovementIn command.
+
+    Idempotency is enforced by the unique request id: a replay fails on insert and the
+    caller answers it from `movements.find_replay` (see `api.movements.commit_booking`),
+    so the usual, first-time booking pays no extra lookup.
+    """
     kind = MovementKind(command["kind"])
     access.require(user, Permission.APPROVE_STOCK if kind is MovementKind.WRITE_OFF
                    else Permission.BOOK_STOCK)
@@ -58,11 +60,8 @@ def book_many(session: Session, user: User, commands: list[dict[str, Any]], *, r
     """Book several lines (a receiving note, a count sheet) in one transaction.
 
     Line n is booked under request id ``<request_id>#<n>``; any refused line refuses all
-    (the caller rolls back). A replay of the whole request returns the first booking.
+    (the caller rolls back). A replay fails on the unique request id, like `book`.
     """
-    replay = movements.find_replay(session, request_id, request_hash)
-    if replay is not None:
-        return booking_of(session, replay, replayed=True)
     booked: list[Movement] = []
     for number, command in enumerate(commands, start=1):
         kind = MovementKind(command["kind"])
@@ -89,6 +88,13 @@ def _lot(session: Session, command: dict[str, Any]) -> Lot:
     return lot
 
 
+_OWNERS_HERE = (
+    sa.select(Unit, Balance.quantity - Balance.reserved).join(Balance, Balance.owner_id == Unit.id)
+    .where(Balance.lot_id == sa.bindparam("lot"), Balance.depot_id == sa.bindparam("depot"),
+           Balance.quantity > 0)
+    .order_by(Unit.id != sa.bindparam("depot_unit"), (Balance.quantity - Balance.reserved).desc()))
+
+
 def _owner(session: Session, depot: Depot, lot: Lot | None, owner_code: str | None,
            quantity: int | None = None) -> Unit:
     """The owner named; else the owner holding the lot here: the depot's own unit first,
@@ -97,10 +103,8 @@ def _owner(session: Session, depot: Depot, lot: Lot | None, owner_code: str | No
         return units.get_unit(session, owner_code)
     if lot is None:
         return depot.unit
-    rows = session.execute(
-        sa.select(Unit, Balance.quantity - Balance.reserved).join(Balance, Balance.owner_id == Unit.id)
-        .where(Balance.lot_id == lot.id, Balance.depot_id == depot.id, Balance.quantity > 0)
-        .order_by(Unit.id != depot.unit_id, (Balance.quantity - Balance.reserved).desc())).all()
+    rows = session.execute(_OWNERS_HERE, {"lot": lot.id, "depot": depot.id,
+                                          "depot_unit": depot.unit_id}).all()
     if not rows:
         return depot.unit
     if quantity is None:
@@ -208,9 +212,6 @@ def approve_write_offs(session: Session, user: User, pending: list[Movement], *,
                        reason: str, now: datetime, request_hash: str) -> Booking:
     """Approve chosen losses/scraps (核销) in one transaction; bureau users only."""
     access.require(user, Permission.APPROVE_STOCK)
-    replay = movements.find_replay(session, request_id, request_hash)
-    if replay is not None:
-        return booking_of(session, replay, replayed=True)
     approved = []
     for number, movement in enumerate(pending, start=1):
         access.require_depot(user, movement.from_depot)
@@ -234,9 +235,6 @@ def write_off_register(user: User) -> sa.Select:
 def reverse(session: Session, user: User, *, movement_id: int, request_id: str, reason: str,
             request_hash: str, now: datetime) -> Booking:
     """Reverse a movement (bureau users; keepers only their own, within KEEPER_UNDO_MINUTES)."""
-    replay = movements.find_replay(session, request_id, request_hash)
-    if replay is not None:
-        return booking_of(session, replay, replayed=True)
     original = session.get(Movement, movement_id)
     if original is None:
         raise NotFound(N_("Movement %(id)s not found."), id=movement_id)
@@ -259,17 +257,24 @@ def _check_may_reverse(user: User, original: Movement, now: datetime) -> None:
                            "ask a bureau officer to reverse this one."), minutes=KEEPER_UNDO_MINUTES)
 
 
+def _fefo_query(lot_has_expiry: bool) -> sa.Select:
+    earlier = (Lot.expiry_date < sa.bindparam("expiry")) if lot_has_expiry else sa.true()
+    return (sa.select(Lot).join(Balance, Balance.lot_id == Lot.id)
+            .where(Lot.item_id == sa.bindparam("item"), Lot.id != sa.bindparam("lot"),
+                   Balance.depot_id == sa.bindparam("depot"), Balance.quantity > Balance.reserved,
+                   Lot.expiry_date.is_not(None), earlier, Lot.expiry_date >= sa.bindparam("today"))
+            .order_by(Lot.expiry_date).limit(1))
+
+
+_FEFO = {True: _fefo_query(True), False: _fefo_query(False)}
+
+
 def fefo_hint(session: Session, lot: Lot, depot: Depot, today: date) -> dict[str, Any] | None:
     """An earlier-expiring, unexpired lot of the same item with stock in this depot, if any."""
-    if lot.expiry_date is None:
-        earlier = Lot.expiry_date.is_not(None)
-    else:
-        earlier = sa.and_(Lot.expiry_date.is_not(None), Lot.expiry_date < lot.expiry_date)
-    other = session.scalar(
-        sa.select(Lot).join(Balance, Balance.lot_id == Lot.id)
-        .where(Lot.item_id == lot.item_id, Lot.id != lot.id, Balance.depot_id == depot.id,
-               Balance.quantity > Balance.reserved, earlier, Lot.expiry_date >= today)
-        .order_by(Lot.expiry_date).limit(1))
+    params = {"item": lot.item_id, "lot": lot.id, "depot": depot.id, "today": today}
+    if lot.expiry_date is not None:
+        params["expiry"] = lot.expiry_date
+    other = session.scalar(_FEFO[lot.expiry_date is not None], params)
     if other is None:
         return None
     return {"type": "fefo", "lot_code": other.lot_code, "expiry_date": other.expiry_date,
@@ -277,18 +282,20 @@ def fefo_hint(session: Session, lot: Lot, depot: Depot, today: date) -> dict[str
             "params": {"lot": other.lot_code, "date": other.expiry_date.isoformat()}}
 
 
+_BALANCE = (sa.select(Balance).where(Balance.lot_id == sa.bindparam("lot"),
+                                     Balance.depot_id == sa.bindparam("depot"),
+                                     Balance.owner_id == sa.bindparam("owner"))
+            .execution_options(populate_existing=True))
+
+
 def booking_of(session: Session, booked: list[Movement], replayed: bool = False) -> Booking:
+    """The movements with the balances they left behind (read fresh from the database)."""
     keys = set()
     for m in booked:
         for depot_id, owner_id in ((m.from_depot_id, m.from_owner_id), (m.to_depot_id, m.to_owner_id)):
             if depot_id is not None:
                 keys.add((m.lot_id, depot_id, owner_id))
-    balances = [session.scalar(sa.select(Balance).where(
-        Balance.lot_id == lot_id, Balance.depot_id == depot_id, Balance.owner_id == owner_id))
-        for lot_id, depot_id, owner_id in sorted(keys)]
-    for balance in balances:
-        if balance is not None:
-            session.refresh(balance)
-    return Booking(movements=booked, balances=[b for b in balances if b is not None],
-                   replayed=replayed)
-
+    balances = [balance for lot_id, depot_id, owner_id in sorted(keys)
+                if (balance := session.scalar(_BALANCE, {"lot": lot_id, "depot": depot_id,
+                                                         "owner": owner_id})) is not None]
+    return Booking(movements=booked, balances=balances, replayed=replayed)

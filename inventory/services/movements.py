@@ -14,7 +14,8 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from inventory.models import (Balance, Depot, Item, Lot, LotSource, Movement, MovementKind, Unit,
                               User)
@@ -56,8 +57,12 @@ def system_actor(reason: str = "", user: User | None = None) -> Actor:
 
 # --- lots -----------------------------------------------------------------------------------
 
+_LOT_BY_CODE = sa.select(Lot).where(Lot.lot_code == sa.bindparam("code")).options(joinedload(Lot.item))
+
+
 def get_lot(session: Session, lot_code: str) -> Lot | None:
-    return session.scalar(sa.select(Lot).where(Lot.lot_code == lot_code))
+    """The lot with this code (its item loaded too), or None."""
+    return session.scalar(_LOT_BY_CODE, {"code": lot_code})
 
 
 def make_lot_code(item: Item, batch_no: str) -> str:
@@ -98,10 +103,12 @@ def find_replay(session: Session, request_id: str, request_hash: str) -> list[Mo
 
     Raises IdempotencyConflict when the id was used for a different request body.
     """
+    # "<id>#<n>" for the lines of a bulk booking; '#' + 1 is '$', an index-friendly range.
     rows = list(session.scalars(
         sa.select(Movement)
         .where(sa.or_(Movement.request_id == request_id,
-                      Movement.request_id.startswith(request_id + "#")))
+                      sa.and_(Movement.request_id > request_id + "#",
+                              Movement.request_id < request_id + "$")))
         .order_by(Movement.id)))
     if not rows:
         return None
@@ -126,36 +133,61 @@ def _credit(session: Session, *, lot: Lot, depot: Depot, owner: Unit, quantity: 
     session.execute(stmt)
 
 
+def _balance_key():
+    return sa.and_(Balance.lot_id == sa.bindparam("b_lot"), Balance.depot_id == sa.bindparam("b_depot"),
+                   Balance.owner_id == sa.bindparam("b_owner"))
+
+
+# Built once: the scan path runs these on every booking, and building statements costs more
+# than executing them on SQLite.
+_DEBIT_AVAILABLE = (
+    sa.update(Balance)
+    .where(_balance_key(), Balance.quantity - Balance.reserved >= sa.bindparam("b_qty"))
+    .values(quantity=Balance.quantity - sa.bindparam("b_qty"), updated_at=sa.bindparam("b_now"))
+    .execution_options(synchronize_session=False))
+_DEBIT_RESERVED = (
+    sa.update(Balance)
+    .where(_balance_key(), Balance.reserved >= sa.bindparam("b_qty"))
+    .values(quantity=Balance.quantity - sa.bindparam("b_qty"),
+            reserved=Balance.reserved - sa.bindparam("b_qty"), updated_at=sa.bindparam("b_now"))
+    .execution_options(synchronize_session=False))
+_AVAILABLE = sa.select(Balance.quantity - Balance.reserved).where(_balance_key())
+
+
 def _debit(session: Session, *, lot: Lot, depot: Depot, owner: Unit, quantity: int,
            now: datetime, from_reserved: bool = False) -> None:
-    """Take from a balance only if enough is there (and not promised); else InsufficientStock."""
-    condition = (Balance.reserved >= quantity) if from_reserved else (
-        Balance.quantity - Balance.reserved >= quantity)
-    values = {"quantity": Balance.quantity - quantity, "updated_at": now}
-    if from_reserved:
-        values["reserved"] = Balance.reserved - quantity
-    result = session.execute(
-        sa.update(Balance)
-        .where(Balance.lot_id == lot.id, Balance.depot_id == depot.id,
-               Balance.owner_id == owner.id, condition)
-        .values(**values)
-        .execution_options(synchronize_session=False))
+    """Take from a balance only if enough is there (and not promised); else InsufficientStock.
+
+    With `from_reserved` the quantity comes out of what a dispatch order reserved.
+    """
+    key = {"b_lot": lot.id, "b_depot": depot.id, "b_owner": owner.id}
+    result = session.execute(_DEBIT_RESERVED if from_reserved else _DEBIT_AVAILABLE,
+                             {**key, "b_qty": quantity, "b_now": now})
     if result.rowcount != 1:
-        available = session.scalar(
-            sa.select(Balance.quantity - Balance.reserved).where(
-                Balance.lot_id == lot.id, Balance.depot_id == depot.id,
-                Balance.owner_id == owner.id)) or 0
+        available = session.scalar(_AVAILABLE, key) or 0
         raise InsufficientStock(
             N_("Only %(available)s of lot %(lot)s available at %(depot)s; %(requested)s asked."),
             available=available, lot=lot.lot_code, depot=depot.code, requested=quantity)
 
 
+_PLACES = ("lot", "from_depot", "to_depot", "from_owner", "to_owner", "reverses", "approves")
+
+
 def _record(session: Session, actor: Actor, *, kind: MovementKind, lot: Lot, quantity: int,
             now: datetime, suffix: str = "", **fields) -> Movement:
-    movement = Movement(kind=kind, lot=lot, quantity=quantity, actor_id=actor.user_id,
+    # Foreign keys by id, and the related objects set as already loaded: the unit of work
+    # then has nothing to cascade (cheaper on the scan path), yet `movement.lot` and friends
+    # need no query afterwards.
+    places = {"lot": lot} | {name: fields.pop(name) for name in _PLACES if name in fields}
+    ids = {f"{name}_id": getattr(obj, "id", None) for name, obj in places.items()}
+    movement = Movement(kind=kind, quantity=quantity, actor_id=actor.user_id,
                         reason=actor.reason or "", request_id=actor.request_id + suffix,
                         request_hash=actor.request_hash, order_code=actor.order_code,
-                        created_at=now, **fields)
+                        created_at=now, **ids, **fields)
+    for name, obj in places.items():
+        set_committed_value(movement, name, obj)
+    if actor.user is not None:
+        set_committed_value(movement, "actor", actor.user)
     session.add(movement)
     return movement
 

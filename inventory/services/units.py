@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from inventory.models import Depot, DepotKind, StorageLocation, Unit, User, utcnow
 from inventory.services.errors import N_, NotFound, field_error
@@ -25,9 +25,13 @@ def get_unit(session: Session, code: str) -> Unit:
     return unit
 
 
+_DEPOT_BY_CODE = (sa.select(Depot).where(Depot.code == sa.bindparam("code"))
+                  .options(joinedload(Depot.unit)))
+
+
 def get_depot(session: Session, code: str) -> Depot:
-    """The depot with this code; raises NotFound."""
-    depot = session.scalar(sa.select(Depot).where(Depot.code == code))
+    """The depot with this code (its unit loaded too); raises NotFound."""
+    depot = session.scalar(_DEPOT_BY_CODE, {"code": code})
     if depot is None:
         raise NotFound(N_("Depot %(code)s not found."), code=code)
     return depot

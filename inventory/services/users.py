@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from inventory.models import ApiToken, AuditEvent, Role, Unit, User
@@ -162,12 +162,17 @@ def create_token(session: Session, *, user: User, now: datetime, name: str = "",
     return token
 
 
+_TOKEN_BY_HASH = (sa.select(ApiToken)
+                  .where(ApiToken.token_hash == sa.bindparam("token_hash"),
+                         ApiToken.revoked_at.is_(None))
+                  .options(joinedload(ApiToken.user).joinedload(User.unit)))
+
+
 def user_for_token(session: Session, token: str) -> User | None:
     """The active user owning a valid, unrevoked token, or None."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    row = session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_token(token),
-                                                   ApiToken.revoked_at.is_(None)))
+    row = session.scalar(_TOKEN_BY_HASH, {"token_hash": hash_token(token)})
     if row is None or not row.user.is_active:
         return None
     return row.user

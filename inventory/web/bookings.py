@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from inventory.api.movements import request_hash
+from inventory.api.movements import commit_booking, request_hash
 from inventory.auth import current_actor, permission_required
 from inventory.extensions import db
 from inventory.i18n import translate, translate_tree
@@ -42,9 +42,9 @@ def lot_book(lot_code: str):
     form["lot_code"] = lot_code
     try:
         command = MovementIn().load(form)
-        booking = bookings.book(db.session, current_actor(), command, now=utcnow(),
-                                request_hash=request_hash(form))
-        db.session.commit()
+        booking = commit_booking(lambda: bookings.book(
+            db.session, current_actor(), command, now=utcnow(), request_hash=request_hash(form)),
+            command["request_id"], request_hash(form))
     except (ValidationError, InvalidInput) as error:
         db.session.rollback()
         errors = translate_tree(error.messages if isinstance(error, ValidationError)
@@ -65,10 +65,11 @@ def lot_book(lot_code: str):
 @permission_required(Permission.BOOK_STOCK)
 def movement_reverse(movement_id: int):
     request_id = request.form.get("request_id") or new_request_id()
-    booking = bookings.reverse(db.session, current_actor(), movement_id=movement_id,
-                               request_id=request_id, reason=request.form.get("reason", "")[:500],
-                               request_hash=request_hash({"reverse": movement_id}), now=utcnow())
-    db.session.commit()
+    body_hash = request_hash({"reverse": movement_id})
+    booking = commit_booking(lambda: bookings.reverse(
+        db.session, current_actor(), movement_id=movement_id, request_id=request_id,
+        reason=request.form.get("reason", "")[:500], request_hash=body_hash, now=utcnow()),
+        request_id, body_hash)
     flash(translate(N_("Movement %(id)s reversed."), id=movement_id), "success")
     lot_code = booking.movements[0].lot.lot_code
     return redirect(url_for("web.lot_detail", lot_code=lot_code))
@@ -136,9 +137,9 @@ def _book_lines(lines: list[dict], request_id: str):
     if errors:
         return None, errors
     try:
-        booking = bookings.book_many(db.session, current_actor(), commands, request_id=request_id,
-                                     now=utcnow(), request_hash=request_hash(lines))
-        db.session.commit()
+        booking = commit_booking(lambda: bookings.book_many(
+            db.session, current_actor(), commands, request_id=request_id, now=utcnow(),
+            request_hash=request_hash(lines)), request_id, request_hash(lines))
     except DomainError as error:
         db.session.rollback()
         line = str(getattr(error, "line", "_schema"))
@@ -181,10 +182,10 @@ def write_offs():
         chosen = {int(v) for v in request.form.getlist("movement") if v.isdigit()}
         pending = [m for m in bookings.pending_write_offs(db.session, user=user) if m.id in chosen]
         request_id = request.form.get("request_id") or new_request_id()
-        bookings.approve_write_offs(db.session, user, pending, request_id=request_id,
-                                    reason=request.form.get("reason", "")[:500], now=utcnow(),
-                                    request_hash=request_hash(sorted(chosen)))
-        db.session.commit()
+        body_hash = request_hash(sorted(chosen))
+        commit_booking(lambda: bookings.approve_write_offs(
+            db.session, user, pending, request_id=request_id, now=utcnow(), request_hash=body_hash,
+            reason=request.form.get("reason", "")[:500]), request_id, body_hash)
         flash(translate(N_("%(n)s written off."), n=len(pending)), "success")
         return redirect(url_for("web.write_offs"))
     register = paginate(db.session, bookings.write_off_register(user),

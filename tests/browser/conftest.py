@@ -73,14 +73,26 @@ def live_server(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def browser():
-    executable = require_chromium()
+def playwright():
+    """One Playwright driver for the session (a second sync driver cannot start beside it)."""
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+    with sync_playwright() as driver:
+        yield driver
+
+
+def launch(playwright, *extra_args: str):
+    """Debian's Chromium with the test flags (plus e.g. a fake camera file)."""
+    return playwright.chromium.launch(executable_path=require_chromium(),
+                                      args=CHROMIUM_ARGS + list(extra_args))
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    instance = launch(playwright)
+    yield instance
+    instance.close()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from PIL import Image
 
 from inventory.extensions import db
 from inventory.models import Balance, Lot
-from tests.browser.conftest import CHROMIUM_ARGS, require_chromium, screenshot, sign_in
+from tests.browser.conftest import launch, screenshot, sign_in
 
 
 def on_hand(live_server, lot_code: str) -> int:
@@ -39,17 +39,12 @@ def open_scan_page(page, live_server, depot="DEP-S1"):
     page.select_option("#depot-select", depot)
 
 
-def test_camera_reads_a_label_and_books_an_issue(live_server, tmp_path):
-    executable = require_chromium()
+def test_camera_reads_a_label_and_books_an_issue(live_server, playwright, tmp_path):
     png = _label_png(live_server, "Q1")
     video = tmp_path / "label.y4m"
     write_y4m(png, video)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable,
-            args=CHROMIUM_ARGS + [f"--use-file-for-fake-video-capture={video}"])
+    browser = launch(playwright, f"--use-file-for-fake-video-capture={video}")
+    try:
         context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844},
                                       is_mobile=True, has_touch=True)
         context.set_default_timeout(15_000)
@@ -66,6 +61,7 @@ def test_camera_reads_a_label_and_books_an_issue(live_server, tmp_path):
         page.click("button.book[data-kind=issue]")
         page.wait_for_selector("#feedback[data-state=ok]")
         screenshot(page, "scan-camera-phone")
+    finally:
         browser.close()
     assert on_hand(live_server, "Q1") == 48
 
