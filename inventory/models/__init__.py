@@ -5,3 +5,7 @@ from inventory.models.catalog import Category, Item  # noqa: F401
 from inventory.models.users import ApiToken, AuditEvent, Role, User  # noqa: F401
 from inventory.models.stock import Balance, Lot, LotSource, LotStatus  # noqa: F401
 from inventory.models.movements import Movement, MovementKind  # noqa: F401
+from inventory.models.agreements import (Agreement, AgreementCheck, AgreementCheckLine,  # noqa: F401
+                                         AgreementLine, AgreementMode, Partner, PartnerSite)
+from inventory.models.alerts import (Alert, AlertKind, AlertSeverity, AlertState,  # noqa: F401
+                                     DepotMinimum, ReadinessSnapshot)
