@@ -158,8 +158,94 @@ def list_users_command() -> None:
         click.echo(f"{user.username:<20} {user.role.value:<10} {scope}")
 
 
+def _read_upload(file: Path) -> tuple[list[str], list[list[str]]]:
+    from inventory.reports import UnreadableFile, read_table
+
+    try:
+        return read_table(file.read_bytes(), file.name,
+                          max_rows=int(current_app.config["IMPORT_MAX_ROWS"]))
+    except UnreadableFile as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _run_import(kind: str, file: Path) -> None:
+    """Validate and import FILE; all or nothing, bad rows listed, exit 1 when refused."""
+    import hashlib
+
+    from inventory.i18n import translate
+    from inventory.labels import aliases
+    from inventory.services import imports
+
+    headers, rows = _read_upload(file)
+    result = imports.run_import(
+        db.session, kind, headers, rows, user=None, now=utcnow(),
+        tiers=current_app.config["TIERS"], aliases=aliases(current_app.config["TIERS"]),
+        batch=hashlib.sha256(file.read_bytes()).hexdigest()[:16])
+    if not result.ok:
+        db.session.rollback()
+        click.echo(f"{file}: {len(result.errors)} problem(s); nothing was imported.", err=True)
+        for error in result.errors:
+            where = f"row {error.row}" + (f", {error.column}" if error.column else "")
+            click.echo(f"  {where}: {translate(error.message, **error.params)}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    summary = ", ".join(f"{key} {value}" for key, value in sorted(result.summary.items()))
+    click.echo(f"Imported {result.rows} row(s) from {file}: {summary}.")
+
+
+@click.command("import-stock")
+@with_appcontext
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_stock_command(file: Path) -> None:
+    """Book opening stock from an xlsx/csv FILE (all or nothing; bad rows are listed)."""
+    _run_import("stock", file)
+
+
+@click.command("import-data")
+@with_appcontext
+@click.argument("kind", type=click.Choice(["stock", "items", "units", "depots"]))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_data_command(kind: str, file: Path) -> None:
+    """Import KIND (stock, items, units, depots) from an xlsx/csv FILE, all or nothing."""
+    _run_import(kind, file)
+
+
+@click.command("export")
+@with_appcontext
+@click.argument("kind")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--unit", "unit_code", default=None, help="Only this unit's subtree.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Header language.")
+def export_command(kind: str, file: Path, unit_code: str | None, since, until, lang: str) -> None:
+    """Write the KIND register to FILE (.xlsx or .csv)."""
+    from datetime import date
+
+    from inventory.labels import labeler
+    from inventory.reports import csv_bytes, xlsx_bytes
+    from inventory.services import exports
+
+    if kind not in exports.EXPORTS:
+        raise click.BadParameter(f"choose one of: {', '.join(exports.EXPORTS)}", param_hint="KIND")
+    if file.suffix.lower() not in (".xlsx", ".csv"):
+        raise click.BadParameter("the file name must end in .xlsx or .csv", param_hint="FILE")
+    try:
+        unit = units.get_unit(db.session, unit_code) if unit_code else None
+    except DomainError as error:
+        _fail(error)
+    args = exports.ExportArgs(today=date.today(), unit=unit, locale=lang, label=labeler(lang),
+                              since=since.date() if since else None,
+                              until=until.date() if until else None)
+    table = exports.EXPORTS[kind](db.session, args)
+    data = xlsx_bytes(table) if file.suffix.lower() == ".xlsx" else csv_bytes(table)
+    file.write_bytes(data)
+    click.echo(f"Wrote {kind} to {file}")
+
+
 COMMANDS = [demo_data_command, create_admin_command, create_user_command, create_token_command,
-            verify_ledger_command, backup_command, list_users_command]
+            verify_ledger_command, backup_command, list_users_command, import_stock_command,
+            import_data_command, export_command]
 
 
 def register(app: Flask) -> None:

@@ -40,6 +40,8 @@ class Defaults:
     SECURE_COOKIES = "auto"
     SESSION_LIFETIME_HOURS = 12
     MAX_UPLOAD_MB = 10
+    # Largest spreadsheet accepted by imports, in data rows.
+    IMPORT_MAX_ROWS = 100_000
     SQLITE_SYNCHRONOUS = "FULL"
 
 

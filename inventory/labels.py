@@ -1,6 +1,9 @@
 """Human names of enum values and tiers, translated at render time."""
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
 from inventory.i18n import translate
 from inventory.services.errors import N_
 
@@ -48,3 +51,43 @@ def choices(group: str, values=None) -> list[tuple[str, str]]:
     """(value, translated label) pairs for a select box."""
     keys = values if values is not None else LABELS[group].keys()
     return [(str(getattr(k, "value", k)), label(group, k)) for k in keys]
+
+
+def aliases(tiers: list[str]) -> dict[str, dict[str, str]]:
+    """What people type for coded values in spreadsheets → the stored value.
+
+    The value itself, its English label and its Chinese label all count (lower-cased),
+    whatever language the importing user has chosen.
+    """
+    chinese = _chinese()
+    groups = {"category": "category", "source": "source", "kind": "depot_kind", "tier": "tier"}
+    table: dict[str, dict[str, str]] = {}
+    for name, group in groups.items():
+        values = tiers if group == "tier" else LABELS[group].keys()
+        entries = {}
+        for value in values:
+            english = LABELS[group].get(value, value)
+            for text in (value, english, chinese.gettext(english)):
+                entries[text.lower()] = value
+        table[name] = entries
+    return table
+
+
+@lru_cache(maxsize=1)
+def _chinese():
+    from babel.support import Translations
+
+    return Translations.load(str(Path(__file__).parent / "translations"), ["zh"])
+
+
+def labeler(locale: str):
+    """A `label` that works without a request (CLI exports): (group, value) → text in `locale`."""
+    chinese = None if locale.startswith("en") else _chinese()
+
+    def label_in(group: str, value: object) -> str:
+        key = str(getattr(value, "value", value))
+        text = LABELS.get(group, {}).get(key)
+        if text is None:
+            return key
+        return chinese.gettext(text) if chinese is not None else text
+    return label_in

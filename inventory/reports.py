@@ -16,6 +16,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from inventory.services.errors import N_
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_COLUMN_WIDTH = 60
 
@@ -27,7 +29,8 @@ class Table:
     title: str
     columns: Sequence[str]
     rows: Iterable[Sequence[Any]]
-    # Optional lines printed above the header (report period, unit, generated at).
+    # Optional lines about the table (area, period, date); xlsx puts them on a sheet of
+    # their own after the data, so the first sheet is records under one header row.
     notes: list[str] = field(default_factory=list)
 
 
@@ -52,44 +55,70 @@ def _cell(value: Any) -> Any:
 def xlsx_bytes(*tables: Table) -> bytes:
     """An xlsx workbook with one sheet per table: bold frozen header, sensible widths.
 
-    Cells are written as values with explicit data types, never as formulas.
+    Written in openpyxl's streaming mode (a 100,000-row ledger stays small in memory);
+    column widths come from the first WIDTH_SAMPLE rows. Cells are values with explicit
+    types, never formulas.
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
 
-    workbook = Workbook(write_only=False)
-    workbook.remove(workbook.active)
+    workbook = Workbook(write_only=True)
     for table in tables:
-        sheet = workbook.create_sheet(_sheet_name(table.title))
-        for note in table.notes:
-            sheet.append([_cell(note)])
-        header_row = len(table.notes) + 1
-        sheet.append([_cell(title) for title in table.columns])
-        widths = [_width(title) for title in table.columns]
-        for row in table.rows:
-            values = [_cell(v) for v in row]
-            sheet.append(values)
-            for index, value in enumerate(values[:len(widths)]):
-                widths[index] = max(widths[index], _width(value))
-        for cell in sheet[header_row]:
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="DDE6F0")
-        _force_text(sheet)
-        sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-        for index, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, MAX_COLUMN_WIDTH)
+        _write_sheet(workbook, table)
+    notes = [(table.title, note) for table in tables for note in table.notes]
+    if notes:
+        about = workbook.create_sheet("说明 About")
+        about.column_dimensions["A"].width = 20
+        about.column_dimensions["B"].width = MAX_COLUMN_WIDTH
+        for title, note in notes:
+            about.append([_text_cell(about, title), _text_cell(about, note)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _force_text(sheet) -> None:
-    """openpyxl stores any string starting with '=' as a formula: store such cells as text."""
-    for row in sheet.iter_rows():
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
+WIDTH_SAMPLE = 500
+
+
+def _write_sheet(workbook, table: Table) -> None:
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    sheet = workbook.create_sheet(_sheet_name(table.title))
+    rows = iter(table.rows)
+    sample = [[_cell(v) for v in row] for row, _ in zip(rows, range(WIDTH_SAMPLE))]
+    widths = [_width(title) for title in table.columns]
+    for values in sample:
+        for index, value in enumerate(values[:len(widths)]):
+            widths[index] = max(widths[index], _width(value))
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, MAX_COLUMN_WIDTH)
+    sheet.freeze_panes = "A2"
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE6F0")
+    header = []
+    for title in table.columns:
+        cell = _text_cell(sheet, str(title))
+        cell.font, cell.fill = bold, fill
+        header.append(cell)
+    sheet.append(header)
+    for values in sample:
+        sheet.append(_row(sheet, values))
+    for row in rows:
+        sheet.append(_row(sheet, [_cell(v) for v in row]))
+
+
+def _text_cell(sheet, value: str):
+    """A cell that holds `value` as text even when it starts with '='."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
+def _row(sheet, values: list[Any]) -> list[Any]:
+    # openpyxl would store a string starting with '=' as a formula.
+    return [_text_cell(sheet, v) if isinstance(v, str) and v.startswith("=") else v
+            for v in values]
 
 
 def csv_bytes(table: Table) -> bytes:
@@ -115,3 +144,57 @@ def _width(value: Any) -> int:
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIMETYPE = "text/csv; charset=utf-8"
+
+
+# --- reading uploads ------------------------------------------------------------------------
+
+class UnreadableFile(ValueError):
+    """The upload is not a spreadsheet we can read; the message says why (an N_ msgid)."""
+
+
+def read_table(data: bytes, filename: str, *, max_rows: int = 100_000) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the first sheet of an xlsx or csv upload, every cell as text.
+
+    Codes stay as typed (leading zeros kept); blank cells are ''. Raises UnreadableFile.
+    """
+    import pandas as pd
+
+    name = filename.lower()
+    try:
+        if name.endswith(".xlsx"):
+            if not data.startswith(b"PK"):
+                raise UnreadableFile(N_("The file is not a valid .xlsx workbook."))
+            frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False,
+                                  engine="openpyxl", nrows=max_rows + 1)
+        elif name.endswith(".csv"):
+            frame = pd.read_csv(io.StringIO(_decode(data)), dtype=str, keep_default_na=False,
+                                nrows=max_rows + 1, skip_blank_lines=True)
+        else:
+            raise UnreadableFile(N_("Upload an .xlsx or .csv file."))
+    except UnreadableFile:
+        raise
+    except Exception as error:  # noqa: BLE001 - any parser failure means "cannot read it"
+        raise UnreadableFile(N_("The file could not be read as a spreadsheet.")) from error
+    if len(frame) > max_rows:
+        raise UnreadableFile(N_("The file has too many rows."))
+    headers = [str(h).strip() for h in frame.columns]
+    rows = [[_as_text(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+    return headers, rows
+
+
+def _decode(data: bytes) -> str:
+    """CSV from Chinese Excel is often GB18030; everything else should be UTF-8."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableFile(N_("The CSV file is neither UTF-8 nor GB18030 encoded."))
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    text_value = str(value).strip()
+    # Excel stores whole numbers typed into a text-less column as floats ("12.0").
+    return text_value[:-2] if text_value.endswith(".0") and text_value[:-2].isdigit() else text_value

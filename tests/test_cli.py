@@ -54,3 +54,22 @@ def test_verify_ledger_exits_1_and_lists_differences(runner, app, world):
         db.session.commit()
     result = runner.invoke(args=["verify-ledger"])
     assert result.exit_code == 1 and "differ" in result.output
+
+
+def test_export_and_import_stock_round_trip_and_bad_files_exit_non_zero(runner, app, world, tmp_path):
+    import pandas as pd
+
+    target = tmp_path / "stock.xlsx"
+    result = runner.invoke(args=["export", "stock", str(target)])
+    assert result.exit_code == 0, result.output
+    assert set(pd.read_excel(target)["批次编码"]) == {"T1", "Q1", "T2"}
+    bad = tmp_path / "bad.csv"
+    bad.write_text("物资编码,储备库编码,数量\n1020101,DEP-S1,3\n1020101,NOPE,x\n", encoding="utf-8")
+    refused = runner.invoke(args=["import-stock", str(bad)])
+    assert refused.exit_code == 1
+    assert "row 3" in refused.output and "NOPE" in refused.output
+    good = tmp_path / "good.csv"
+    good.write_text("物资编码,储备库编码,数量\n1020101,DEP-S1,3\n", encoding="utf-8")
+    assert runner.invoke(args=["import-stock", str(good)]).exit_code == 0
+    assert runner.invoke(args=["export", "nothing", str(target)]).exit_code == 2
+    assert runner.invoke(args=["export", "ledger", str(tmp_path / "x.pdf")]).exit_code == 2

@@ -7,6 +7,17 @@
     var question = form.getAttribute && form.getAttribute("data-confirm");
     if (question && !window.confirm(question)) { event.preventDefault(); }
   }, true);
+  // Long work: <form data-busy="Importing…"> disables its buttons and says so while waiting.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var text = form.getAttribute && form.getAttribute("data-busy");
+    if (!text || event.defaultPrevented) { return; }
+    form.querySelectorAll("button[type=submit]").forEach(function (button) {
+      button.disabled = true;
+      button.setAttribute("aria-busy", "true");
+      button.textContent = text;
+    });
+  });
   // "Go back" links fall back to their href when there is no history.
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("[data-back]");

@@ -1,0 +1,92 @@
+"""Import pages (upload → preview → confirm) and register downloads."""
+import io
+from datetime import date
+
+import pandas as pd
+import sqlalchemy as sa
+
+from inventory.extensions import db
+from inventory.models import Balance, Lot
+from tests.conftest import login
+
+
+def xlsx(rows, columns=("物资编码", "批次编码", "储备库编码", "数量")):
+    buffer = io.BytesIO()
+    pd.DataFrame(rows, columns=list(columns)).to_excel(buffer, index=False)
+    return buffer.getvalue()
+
+
+def upload(client, data, name="stock.xlsx", kind="stock"):
+    return client.post("/imports", data={"kind": kind, "file": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+def on_hand(app, lot_code):
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.sum(Balance.quantity)).join(Lot)
+                                 .where(Lot.lot_code == lot_code))
+
+
+def test_preview_then_confirm_books_the_stock(client, app, world):
+    login(client, "keeper")
+    preview = upload(client, xlsx([["1020101", "NEW-1", "DEP-S1", "12"]]))
+    assert preview.status_code == 200
+    page = preview.get_data(as_text=True)
+    assert "NEW-1" not in page and on_hand(app, "NEW-1") is None  # nothing booked yet
+    token = page.split('name="token" value="')[1].split('"')[0]
+    done = client.post("/imports/confirm", data={"token": token})
+    assert done.status_code == 200 and on_hand(app, "NEW-1") == 12
+    assert client.post("/imports/confirm", data={"token": token}).status_code == 302
+
+
+def test_bad_rows_are_listed_with_row_and_column_and_nothing_is_booked(client, app, world):
+    login(client, "keeper")
+    response = upload(client, xlsx([["1020101", "NEW-1", "DEP-S1", "12"],
+                                    ["1020101", "NEW-2", "DEP-D2", "zwölf"]]))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="import-errors"' in page and "DEP-D2" in page and ">3</td>" in page
+    assert "数量" in page
+    assert on_hand(app, "NEW-1") is None
+
+
+def test_malformed_and_wrong_type_files_get_a_clear_error(client, world):
+    login(client, "keeper")
+    response = upload(client, b"not a zip", name="stock.xlsx")
+    assert response.status_code == 422 and "xlsx" in response.get_data(as_text=True)
+    assert upload(client, b"x", name="stock.exe").status_code == 422
+
+
+def test_keepers_cannot_import_the_catalogue(client, world):
+    login(client, "keeper")
+    response = upload(client, xlsx([["1099999", "x", "个"]], ("物资编码", "物资名称", "计量单位")),
+                      kind="items")
+    assert response.status_code == 403
+
+
+def test_templates_download_with_chinese_headers(client, world):
+    login(client, "admin")
+    response = client.get("/imports/template/stock.xlsx")
+    assert response.status_code == 200
+    frame = pd.read_excel(io.BytesIO(response.data))
+    assert list(frame.columns)[:3] == ["物资编码", "批次编码", "生产批号"]
+    assert client.get("/imports/template/nothing.xlsx").status_code == 404
+
+
+def test_exports_download_within_the_users_area(client, world):
+    login(client, "bureau")  # scope: District One
+    response = client.get("/exports/stock.xlsx")
+    frame = pd.read_excel(io.BytesIO(response.data))
+    assert set(frame["批次编码"]) == {"T1", "Q1"}  # T2 sits in District Two
+    assert client.get("/exports/stock.xlsx?unit=D2").status_code == 403
+    csv = client.get(f"/exports/ledger.csv?since={date.today().isoformat()}")
+    assert csv.status_code == 200 and csv.data.decode("utf-8-sig").startswith("流水号")
+    assert client.get("/exports/ledger.csv?since=yesterday").status_code == 422
+    assert "completeness" in client.get("/exports").get_data(as_text=True)
+
+
+def test_export_headers_follow_the_language(client, world):
+    login(client, "admin")
+    client.get("/?lang=en")
+    frame = pd.read_excel(io.BytesIO(client.get("/exports/stock.xlsx?lang=en").data))
+    assert list(frame.columns)[0] == "Item code"
