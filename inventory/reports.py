@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -85,7 +86,7 @@ def _write_sheet(workbook, table: Table) -> None:
 
     sheet = workbook.create_sheet(_sheet_name(table.title))
     rows = iter(table.rows)
-    sample = [[_cell(v) for v in row] for row, _ in zip(rows, range(WIDTH_SAMPLE))]
+    sample = [[_cell(v) for v in row] for row in itertools.islice(rows, WIDTH_SAMPLE)]
     widths = [_width(title) for title in table.columns]
     for values in sample:
         for index, value in enumerate(values[:len(widths)]):

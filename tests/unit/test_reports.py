@@ -30,3 +30,10 @@ def test_csv_prefixes_formula_text_and_carries_a_bom():
     assert text.startswith("\ufeff物资,数量,有效期")
     assert "'=HYPERLINK" in text and "'+cmd" in text
     assert ",-3," in text  # numbers are numbers, not neutralised text
+
+
+def test_a_long_table_keeps_every_row_past_the_width_sample():
+    rows = ([n, f"lot-{n}"] for n in range(1, 1203))
+    data = xlsx_bytes(Table(title="ledger", columns=["id", "lot"], rows=rows))
+    frame = pd.read_excel(io.BytesIO(data))
+    assert list(frame["id"]) == list(range(1, 1203))
