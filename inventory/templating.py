@@ -59,6 +59,8 @@ NAV = [
     ("web.item_list", N_("Catalogue"), "view"),
     ("web.write_offs", N_("Write-offs"), "approve_stock"),
     ("web.label_sheet", N_("Labels"), "view"),
+    ("web.trends_page", N_("Trends"), "view"),
+    ("web.rollup_report", N_("Roll-up"), "view"),
     ("web.import_start", N_("Import"), "book_stock"),
     ("web.export_list", N_("Exports"), "view"),
     ("web.user_list", N_("Users"), "manage_users"),

@@ -10,7 +10,7 @@ bp = Blueprint("web", __name__)
 
 def register(app: Flask) -> None:
     from inventory.web import (account, bookings, home, items, labels, scan, stock,  # noqa: F401
-                               transfer, units, users)
+                               rollup, transfer, trends, units, users)
 
     app.register_blueprint(bp)
     app.add_url_rule("/healthz", "health", health)

@@ -137,7 +137,7 @@ def import_template(kind: str, fmt: str):
     required = translate(N_("required"))
     table.notes = [f"{c.title(locale)}{' (' + required + ')' if c.required else ''}"
                    for c in columns]
-    return _download(table, f"template-{kind}", fmt)
+    return download(table, f"template-{kind}", fmt)
 
 
 KIND_TITLES = {"stock": N_("Opening stock"), "items": N_("Catalogue and norms"),
@@ -169,7 +169,7 @@ def export_download(kind: str, fmt: str):
     args = exports.ExportArgs(today=date.today(), unit=_export_unit(), locale=locale_code(),
                               label=label, since=_date_arg("since"), until=_date_arg("until"),
                               stale_days=request.args.get("stale_days", 30, type=int) or 30)
-    return _download(exports.EXPORTS[kind](db.session, args), kind, fmt)
+    return download(exports.EXPORTS[kind](db.session, args), kind, fmt)
 
 
 def _export_unit():
@@ -191,7 +191,7 @@ def _date_arg(name: str) -> date | None:
         raise field_error(name, N_("Not a valid date (use YYYY-MM-DD).")) from error
 
 
-def _download(table: Table, name: str, fmt: str) -> Response:
+def download(table: Table, name: str, fmt: str) -> Response:
     data = xlsx_bytes(table) if fmt == "xlsx" else csv_bytes(table)
     filename = f"{name}-{date.today().isoformat()}.{fmt}"
     return Response(data, mimetype=XLSX_MIMETYPE if fmt == "xlsx" else CSV_MIMETYPE,
