@@ -113,3 +113,67 @@ def _svg(width: int, height: int, title: str, parts: list[str], series: Sequence
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
         f'<title>{escape(title)}</title>{body}</svg>'
         + (f'<figcaption class="legend">{legend}</figcaption>' if legend else "") + "</figure>")
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    key: str
+    parent: str | None
+    title: str
+    caption: str           # e.g. "18,871 件"
+    tone: str = "ok"       # ok | warn | bad | none
+
+
+TONES = {"ok": ("#e7f5ec", "#2e8540"), "warn": ("#fff4dc", "#e08a00"),
+         "bad": ("#fde2e2", "#c8102e"), "none": ("#f1f3f6", "#8a96a3")}
+
+
+def tree_chart(nodes: Sequence[TreeNode], *, title: str, column_width: int = 250,
+               row_height: int = 58) -> Markup:
+    """The unit tree left to right, one column per tier; parents centred on their children."""
+    children: dict[str | None, list[TreeNode]] = {}
+    for node in nodes:
+        children.setdefault(node.parent, []).append(node)
+    keys = {node.key for node in nodes}
+    roots = [n for n in nodes if n.parent is None or n.parent not in keys]
+    place: dict[str, tuple[int, float]] = {}
+    next_row = [0.0]
+
+    def lay_out(node: TreeNode, depth: int) -> float:
+        kids = children.get(node.key, [])
+        if not kids:
+            y = next_row[0]
+            next_row[0] += 1
+        else:
+            ys = [lay_out(kid, depth + 1) for kid in kids]
+            y = (ys[0] + ys[-1]) / 2
+        place[node.key] = (depth, y)
+        return y
+
+    for root in roots:
+        lay_out(root, 0)
+    depth_count = max((d for d, _ in place.values()), default=0) + 1
+    width, height = depth_count * column_width, max(next_row[0], 1) * row_height + 8
+    box_w, box_h = column_width - 40, row_height - 12
+    parts = []
+    for node in nodes:
+        if node.parent in place:
+            (pd_, py), (d, y) = place[node.parent], place[node.key]
+            x1, y1 = pd_ * column_width + box_w + 4, py * row_height + 4 + box_h / 2
+            x2, y2 = d * column_width + 4, y * row_height + 4 + box_h / 2
+            mid = (x1 + x2) / 2
+            parts.append(f'<path d="M{x1:.0f},{y1:.0f} C{mid:.0f},{y1:.0f} {mid:.0f},{y2:.0f} '
+                         f'{x2:.0f},{y2:.0f}" fill="none" stroke="#b8c2cc" stroke-width="1.5"/>')
+    for node in nodes:
+        depth, y = place[node.key]
+        fill, stroke = TONES.get(node.tone, TONES["none"])
+        x, top = depth * column_width + 4, y * row_height + 4
+        parts.append(
+            f'<g class="tree-node" data-key="{escape(node.key)}">'
+            f'<rect x="{x}" y="{top:.0f}" width="{box_w}" height="{box_h}" rx="8" fill="{fill}" '
+            f'stroke="{stroke}" stroke-width="2"/>'
+            f'<text x="{x + 10}" y="{top + 19:.0f}" font-size="15" font-weight="600" '
+            f'fill="#1d2530">{escape(node.title)}</text>'
+            f'<text x="{x + 10}" y="{top + 38:.0f}" font-size="14" fill="{stroke}">'
+            f'{escape(node.caption)}</text></g>')
+    return _svg(int(width), int(height), title, parts, [])
