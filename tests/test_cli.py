@@ -54,3 +54,20 @@ def test_verify_ledger_exits_1_and_lists_differences(runner, app, world):
         db.session.commit()
     result = runner.invoke(args=["verify-ledger"])
     assert result.exit_code == 1 and "differ" in result.output
+
+
+def test_check_alerts_evaluates_and_snapshots_idempotently(runner, world):
+    from inventory.extensions import db
+    from inventory.models import Alert, ReadinessSnapshot
+    import sqlalchemy as sa
+
+    first = runner.invoke(args=["check-alerts"])
+    assert first.exit_code == 0, first.output
+    assert "Readiness snapshots: 6" in first.output
+    with runner.app.app_context():
+        alerts_before = db.session.scalar(sa.select(sa.func.count(Alert.id)))
+    second = runner.invoke(args=["check-alerts"])
+    assert "0 new" in second.output
+    with runner.app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Alert.id))) == alerts_before > 0
+        assert db.session.scalar(sa.select(sa.func.count(ReadinessSnapshot.id))) == 6
