@@ -41,6 +41,8 @@ class Defaults:
     SESSION_LIFETIME_HOURS = 12
     MAX_UPLOAD_MB = 10
     SQLITE_SYNCHRONOUS = "FULL"
+    # Alerts are re-evaluated on read at most this often when stock moved (negative: never).
+    ALERT_REFRESH_SECONDS = 60
 
 
 def load(app: Flask, test_config: Mapping[str, Any] | None) -> None:
