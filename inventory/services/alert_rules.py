@@ -112,23 +112,31 @@ def _units_with(session: Session, column) -> list[Unit]:
 
 
 def shortfall_rule(session: Session, *, today: date, now: datetime) -> Iterator[AlertCandidate]:
-    """Items short of the requirement for units with a target (own horizon, owner basis)."""
+    """One alert per unit with a target whose items fall short (own horizon, owner basis).
+
+    Per unit rather than per item: a community short of 25 items is one thing to act on,
+    and the purchase plan lists the items. Severity follows the worst item's ratio.
+    """
     for unit in _units_with(session, Unit.target_people):
         report = readiness_load.load(session, unit, on=today)
-        for line in report.readiness.items:
-            severity = shortfall_severity(line.usable, line.required)
-            if severity is None:
-                continue
-            item = report.items[line.item_code]
-            yield AlertCandidate(
-                dedup_key=f"shortfall:{unit.code}:{item.code}", kind="shortfall",
-                severity=severity, value=round(line.usable / line.required, 4),
-                unit_id=unit.id, item_id=item.id,
-                message=N_("%(unit)s: %(item)s usable %(usable)s of %(required)s needed for "
-                           "%(people)s people; short by %(shortfall)s."),
-                params={"unit": unit.name, "item": item.name, "usable": line.usable,
-                        "required": line.required, "people": report.readiness.target_people,
-                        "shortfall": line.shortfall})
+        short = [line for line in report.readiness.items
+                 if shortfall_severity(line.usable, line.required)]
+        if not short:
+            continue
+        worst = min(short, key=lambda line: (line.usable / line.required, line.item_code))
+        item = report.items[worst.item_code]
+        r = report.readiness
+        yield AlertCandidate(
+            dedup_key=f"shortfall:{unit.code}", kind="shortfall",
+            severity=shortfall_severity(worst.usable, worst.required),
+            value=round(worst.usable / worst.required, 4), unit_id=unit.id, item_id=item.id,
+            message=N_("%(unit)s: %(count)s items short of the need of %(people)s people; "
+                       "worst %(item)s, %(usable)s of %(required)s. Can relieve %(coverable)s "
+                       "people."),
+            params={"unit": unit.name, "count": len(short), "people": r.target_people,
+                    "item": item.name, "usable": worst.usable, "required": worst.required,
+                    "coverable": r.people_coverable_with_agreements,
+                    "items": [line.item_code for line in short]})
 
 
 def below_minimum_rule(session: Session, *, today: date, now: datetime) -> Iterator[AlertCandidate]:

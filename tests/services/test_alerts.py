@@ -4,8 +4,8 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from inventory.models import (Alert, AlertRun, AlertState, DepotMinimum, ReadinessSnapshot,
-                              utcnow)
+from inventory.models import (Alert, AlertRun, AlertState, Depot, DepotMinimum, Item, ReadinessSnapshot,
+                              Unit, utcnow)
 from inventory.services import alerts, movements
 from inventory.services.errors import InvalidTransition
 from tests import factories
@@ -27,13 +27,29 @@ def test_evaluating_twice_creates_no_duplicates(session, world):
     assert session.scalar(sa.select(sa.func.count(AlertRun.id))) == 2
 
 
-def test_shortfall_alerts_per_unit_and_item_with_severity(session, world):
+def test_shortfall_alert_per_unit_names_the_worst_item(session, world):
     alerts.evaluate(session, today=TODAY, now=utcnow())
-    found = by_key(session)
-    tent = found["shortfall:D1:1010101"]  # 100 of 3,750 tents
-    assert tent.kind.value == "shortfall" and tent.severity.value == "critical"
-    assert tent.unit_id == world.units["D1"].id and tent.item_id == world.items["tent"].id
-    assert tent.params["shortfall"] == 3650
+    d1 = by_key(session)["shortfall:D1"]
+    assert d1.kind.value == "shortfall" and d1.severity.value == "critical"
+    assert d1.unit_id == world.units["D1"].id and d1.item_id == world.items["food"].id
+    assert sorted(d1.params["items"]) == ["1010101", "1020101", "1040101", "1060101"]
+    assert (d1.params["usable"], d1.params["required"]) == (0, 45000)
+
+
+def test_shortfall_alert_resolves_when_the_need_is_met(session, world):
+    for unit in session.scalars(sa.select(Unit)):
+        unit.target_people = 0
+    session.get(Unit, world.units["D1"].id).target_people = 100
+    for name in ("food", "torch"):
+        session.get(Item, world.items[name].id).per_person = 0
+    session.flush()
+    alerts.evaluate(session, today=TODAY, now=utcnow())  # tents 100/25 ok, quilts 50/100 short
+    d1 = by_key(session)["shortfall:D1"]
+    assert (d1.state, d1.severity.value, d1.value) == (AlertState.OPEN, "warning", 0.5), d1.params
+    factories.receive(session, session.get(Item, world.items["quilt"].id),
+                      session.get(Depot, world.depots["DEP-D1"].id), 50, lot_code="Q9")
+    alerts.evaluate(session, today=TODAY, now=utcnow())
+    assert d1.state is AlertState.RESOLVED, d1.params
 
 
 def test_resolving_the_cause_resolves_the_alert(session, world):
@@ -75,7 +91,7 @@ def test_acknowledged_alert_stays_acknowledged_until_it_worsens(session, world):
 
 def test_resolved_by_hand_records_who_and_comes_back_if_still_true(session, world):
     alerts.evaluate(session, today=TODAY, now=utcnow())
-    alert = by_key(session)["shortfall:D1:1010101"]
+    alert = by_key(session)["shortfall:D1"]
     alerts.resolve(session, alert, user=world.users["bureau"], now=utcnow())
     assert alert.resolved_by_id == world.users["bureau"].id
     with pytest.raises(InvalidTransition):
