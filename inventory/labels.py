@@ -46,7 +46,7 @@ LABELS: dict[str, dict[str, str]] = {
         "preposition_below_target": N_("Pre-positioning below target"),
         "dispatch_overdue": N_("Dispatch overdue"),
     },
-    "severity": {"critical": N_("Critical"), "warning": N_("Warning"), "info": N_("Notice")},
+    "severity": {"critical": N_("Severe"), "warning": N_("Warning"), "info": N_("Notice")},
     "alert_state": {"open": N_("Open"), "acknowledged": N_("Acknowledged"),
                     "resolved": N_("Resolved")},
 }

@@ -29,6 +29,9 @@ from inventory.services.queries import in_subtree
 
 # Every rule `evaluate` runs; other modules append theirs (e.g. dispatch_overdue).
 RULES: list = list(DEFAULT_RULES)
+# Within a severity, the alerts about readiness come before those about single lots.
+KIND_ORDER = ("shortfall", "bases_below_target", "dispatch_overdue", "below_minimum", "expired",
+              "check_overdue", "agreement_expiring", "preposition_below_target", "expiring")
 SEVERITY_RANK = {AlertSeverity.INFO: 0, AlertSeverity.WARNING: 1, AlertSeverity.CRITICAL: 2}
 
 
@@ -179,7 +182,9 @@ def alert_query(user: User, *, kind: str | None = None, severity: str | None = N
     if unit is not None:
         stmt = stmt.where(Alert.unit_id.in_(sa.select(Unit.id).where(in_subtree(unit.path))))
     rank = sa.case({"critical": 0, "warning": 1, "info": 2}, value=Alert.severity, else_=3)
-    return stmt.order_by(rank, Alert.last_seen_at.desc(), Alert.id.desc())
+    kind_rank = sa.case({kind: n for n, kind in enumerate(KIND_ORDER)}, value=Alert.kind,
+                        else_=len(KIND_ORDER))
+    return stmt.order_by(rank, kind_rank, Alert.last_seen_at.desc(), Alert.id.desc())
 
 
 def open_count(session: Session, user: User | None) -> int:

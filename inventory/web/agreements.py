@@ -5,8 +5,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from flask import (current_app, flash, redirect, render_template, request, send_from_directory,
-                   url_for)
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 
 from inventory.api.agreements import terms_from
 from inventory.auth import current_actor, permission_required
@@ -29,7 +28,7 @@ PHOTO_DIR = "uploads/agreement-checks"
 @bp.get("/agreements")
 @permission_required(Permission.VIEW)
 def agreement_list():
-    values = query_args(request.args, AgreementArgs())
+    values = query_args({k: v for k, v in request.args.items() if k != "lang"}, AgreementArgs())
     paging = {"page": values.pop("page"), "per_page": values.pop("per_page")}
     stmt = agreements.agreement_query(current_actor(), search=values.get("q", ""),
                                       mode=values.get("mode"), state=values.get("state"),
@@ -208,5 +207,10 @@ def agreement_check_photo(check_id: int):
     if check is None or not check.photo or not access.in_scope(current_actor(),
                                                                 check.agreement.owner):
         raise NotFound(N_("Photo not found."))
-    folder = Path(current_app.instance_path) / PHOTO_DIR
-    return send_from_directory(folder, check.photo, max_age=0)
+    path = Path(current_app.instance_path) / PHOTO_DIR / Path(check.photo).name
+    if not path.is_file():
+        raise NotFound(N_("Photo not found."))
+    mimetype = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}.get(
+        path.suffix.lstrip("."), "application/octet-stream")
+    return Response(path.read_bytes(), mimetype=mimetype,
+                    headers={"Cache-Control": "private, no-store"})

@@ -33,7 +33,7 @@ def open_alert_count() -> int:
 @permission_required(Permission.VIEW)
 def alert_list():
     user = current_actor()
-    raw = {k: v for k, v in request.args.items() if v.strip()}
+    raw = {k: v for k, v in request.args.items() if v.strip() and k != "lang"}
     try:
         args, errors = AlertArgs().load(raw), {}
     except ValidationError as error:

@@ -24,7 +24,7 @@ DEPOT_ROWS = 30
 
 
 def _args() -> tuple[dict, dict]:
-    raw = {k: v for k, v in request.args.items() if v.strip() and k != "format"}
+    raw = {k: v for k, v in request.args.items() if v.strip() and k not in ("format", "lang")}
     try:
         return ReadinessArgs().load(raw), {}
     except ValidationError as error:
