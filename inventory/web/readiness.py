@@ -10,6 +10,7 @@ from marshmallow import ValidationError
 from inventory import reports
 from inventory.auth import current_actor, permission_required
 from inventory.extensions import db
+from inventory.freshness import refresh_alerts
 from inventory.i18n import locale_code, translate, translate_tree
 from inventory.models import Depot, ReadinessSnapshot
 from inventory.schemas.readiness import ReadinessArgs
@@ -63,6 +64,7 @@ def _history(report: ReadinessReport) -> list[ReadinessSnapshot]:
 @bp.get("/readiness")
 @permission_required(Permission.VIEW)
 def readiness_page():
+    refresh_alerts()  # an overview: the badge should count current alerts
     values, errors = _args()
     report = _report(values)
     r = report.readiness
