@@ -33,7 +33,9 @@ def alerts_list():
 
 
 def visible_alert(alert_id: int) -> Alert:
-    alert = db.session.scalar(alerts.alert_query(current_actor()).where(Alert.id == alert_id))
+    """The alert if the user may see it; 404 otherwise (also for ids beyond any integer column)."""
+    alert = None if alert_id >= 2**63 else db.session.scalar(
+        alerts.alert_query(current_actor()).where(Alert.id == alert_id))
     if alert is None:
         raise NotFound(N_("Alert %(code)s not found."), code=alert_id)
     return alert

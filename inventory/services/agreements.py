@@ -99,7 +99,8 @@ def partner_query(*, search: str = "") -> sa.Select:
     if search:
         pattern = f"%{search.strip()}%"
         stmt = stmt.where(sa.or_(Partner.code.ilike(pattern), Partner.name.ilike(pattern),
-                                 Partner.credit_code.ilike(pattern), Partner.contact.ilike(pattern)))
+                                 Partner.credit_code.ilike(pattern),
+                                 Partner.contact.ilike(pattern)))
     return stmt
 
 

@@ -50,7 +50,8 @@ def load(session: Session, district: Unit, depots: dict[str, Depot], *, now: dat
             lead_time_hours=lead, check_interval_days=interval)
         agreement = agreements.create_agreement(
             session, code=code, terms=terms, now=now,
-            lines=[{"item_code": item, "quantity": q} for item, q in lines.items() if item in items])
+            lines=[{"item_code": item, "quantity": q}
+                   for item, q in lines.items() if item in items])
         if mode is AgreementMode.STOCK:
             found = {line.id: int(line.quantity * 0.9) for line in agreement.lines}
             agreements.record_check(session, agreement, checked_on=today - timedelta(days=100),

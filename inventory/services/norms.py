@@ -64,7 +64,8 @@ def _columns(header: list[str]) -> dict[str, str] | None:
     if "code" not in names or per_person is None:
         return None
     return {"code": names["code"], "per_person": per_person,
-            "critical": names.get("critical", ""), "per_person_cold": names.get("per_person_cold", "")}
+            "critical": names.get("critical", ""),
+            "per_person_cold": names.get("per_person_cold", "")}
 
 
 def parse_norms(session: Session, text: str) -> list[NormRow]:

@@ -129,7 +129,8 @@ def physical_by(session: Session, unit: Unit, *, basis: str, cutoff: date,
     return dict(result)
 
 
-def agreement_lines(session: Session, unit: Unit, *, on: date) -> list[tuple[int, AgreementLineFigures]]:
+def agreement_lines(session: Session, unit: Unit, *,
+                    on: date) -> list[tuple[int, AgreementLineFigures]]:
     """(item_id, figures) of every agreement line owned by the subtree, with the quantity
     found at the latest check on or before `on`."""
     rows = session.execute(

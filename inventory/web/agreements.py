@@ -203,7 +203,7 @@ def agreement_check_form(code: str):
 @bp.get("/agreement-checks/<int:check_id>/photo")
 @permission_required(Permission.VIEW)
 def agreement_check_photo(check_id: int):
-    check = db.session.get(AgreementCheck, check_id)
+    check = db.session.get(AgreementCheck, check_id) if check_id < 2**63 else None
     if check is None or not check.photo or not access.in_scope(current_actor(),
                                                                 check.agreement.owner):
         raise NotFound(N_("Photo not found."))

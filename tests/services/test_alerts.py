@@ -4,8 +4,8 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from inventory.models import (Alert, AlertRun, AlertState, Depot, DepotMinimum, Item, ReadinessSnapshot,
-                              Unit, utcnow)
+from inventory.models import (Alert, AlertRun, AlertState, Depot, DepotMinimum, Item,
+                              ReadinessSnapshot, Unit, utcnow)
 from inventory.services import alerts, movements
 from inventory.services.errors import InvalidTransition
 from tests import factories

@@ -47,7 +47,7 @@ def test_reserved_and_quarantined_stock_are_not_usable(session, world):
 
 
 def test_owner_and_location_basis_with_pre_positioned_stock(session, world):
-    # District One pre-positions 40 of its tents at Street One's depot; the district still owns them.
+    # District One pre-positions 40 tents at Street One's depot; the district still owns them.
     movements.transfer(session, factories.actor(), lot=world.lots["T1"],
                        depot=world.depots["DEP-D1"], owner=world.units["D1"],
                        to_depot=world.depots["DEP-S1"], quantity=40, now=utcnow())

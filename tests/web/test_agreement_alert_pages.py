@@ -63,7 +63,8 @@ def test_check_with_photo_is_recorded_and_served_to_signed_in_users(client, app,
     login(client, "bureau")
     make_partner_and_agreement(client)
     with app.app_context():
-        line_id = db.session.scalar(sa.select(Agreement).where(Agreement.code == "AG-1")).lines[0].id
+        agreement = db.session.scalar(sa.select(Agreement).where(Agreement.code == "AG-1"))
+        line_id = agreement.lines[0].id
     form = {"checked_on": date.today().isoformat(), f"found.{line_id}": "350", "note": "ok"}
     bad = client.post("/agreements/AG-1/checks/new", content_type="multipart/form-data",
                       data=form | {"photo": (io.BytesIO(b"%PDF-1.4 not an image"), "x.pdf")})
