@@ -12,7 +12,6 @@ from inventory.schemas.alerts import AlertArgs, AlertOut
 from inventory.schemas.common import page_schema
 from inventory.services import access, alerts, units
 from inventory.services.access import Permission
-from inventory.services.errors import N_, NotFound
 from inventory.services.pagination import paginate
 
 
@@ -33,12 +32,7 @@ def alerts_list():
 
 
 def visible_alert(alert_id: int) -> Alert:
-    """The alert if the user may see it; 404 otherwise (also for ids beyond any integer column)."""
-    alert = None if alert_id >= 2**63 else db.session.scalar(
-        alerts.alert_query(current_actor()).where(Alert.id == alert_id))
-    if alert is None:
-        raise NotFound(N_("Alert %(code)s not found."), code=alert_id)
-    return alert
+    return alerts.get_visible(db.session, current_actor(), alert_id)
 
 
 @bp.post("/alerts/<int:alert_id>/acknowledge")

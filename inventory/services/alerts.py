@@ -24,7 +24,7 @@ from inventory.models import (Alert, AlertKind, AlertRun, AlertSeverity, AlertSt
 from inventory.models.base import as_utc
 from inventory.services import access, readiness_load
 from inventory.services.alert_rules import DEFAULT_RULES, AlertCandidate, collect  # noqa: F401
-from inventory.services.errors import N_, InvalidTransition
+from inventory.services.errors import N_, InvalidTransition, NotFound
 from inventory.services.queries import in_subtree
 
 # Every rule `evaluate` runs; other modules append theirs (e.g. dispatch_overdue).
@@ -185,6 +185,15 @@ def alert_query(user: User, *, kind: str | None = None, severity: str | None = N
     kind_rank = sa.case({kind: n for n, kind in enumerate(KIND_ORDER)}, value=Alert.kind,
                         else_=len(KIND_ORDER))
     return stmt.order_by(rank, kind_rank, Alert.last_seen_at.desc(), Alert.id.desc())
+
+
+def get_visible(session: Session, user: User, alert_id: int) -> Alert:
+    """The alert if the user may see it; raises NotFound (also for ids beyond any integer)."""
+    alert = None if alert_id >= 2**63 else session.scalar(
+        alert_query(user).where(Alert.id == alert_id))
+    if alert is None:
+        raise NotFound(N_("Alert %(code)s not found."), code=alert_id)
+    return alert
 
 
 def open_count(session: Session, user: User | None) -> int:

@@ -53,9 +53,7 @@ def alert_list():
 
 
 def _act(alert_id: int, action) -> object:
-    from inventory.api.alerts import visible_alert
-
-    alert = visible_alert(alert_id)
+    alert = alerts.get_visible(db.session, current_actor(), alert_id)
     action(db.session, alert, user=current_actor(), now=utcnow())
     db.session.commit()
     target = request.form.get("next") or ""

@@ -122,3 +122,24 @@ def test_pages_render_in_english(client, world):
         response = client.get(url + "?lang=en")
         assert response.status_code == 200, url
         assert '<html lang="en">' in response.get_data(as_text=True)
+
+
+def test_agreement_edit_changes_terms_and_lines(client, app, world):
+    login(client, "bureau")
+    make_partner_and_agreement(client)
+    page = client.get("/admin/agreements/AG-1/edit").get_data(as_text=True)
+    assert 'name="line-0-quantity"' in page and 'value="400"' in page
+    today = date.today()
+    response = client.post("/admin/agreements/AG-1/edit", data={
+        "partner_code": "P1", "owner_code": "D1", "mode": "supply",
+        "valid_from": (today - timedelta(days=5)).isoformat(),
+        "valid_to": (today + timedelta(days=30)).isoformat(), "lead_time_hours": "4",
+        "check_interval_days": "60", "is_active": "1",
+        "line-0-item_code": "1010101", "line-0-quantity": "250",
+        "line-1-item_code": "1020101", "line-1-quantity": "90"})
+    assert response.status_code == 302
+    with app.app_context():
+        agreement = db.session.scalar(sa.select(Agreement).where(Agreement.code == "AG-1"))
+        assert agreement.mode.value == "supply" and agreement.lead_time_hours == 4
+        assert sorted((line.item.code, line.quantity) for line in agreement.lines) == [
+            ("1010101", 250), ("1020101", 90)]
