@@ -227,9 +227,10 @@ T = {
     "To buy for expiry": "轮换补充",
     "To buy now": "当前缺口",
     "To buy now: the shortfall against the target today (agreement reserves that fit the horizon "
-    "count). To buy for expiry: what lots expiring within %(days)s days will remove; rotate them.":
-        "当前缺口：按今日目标计算的缺口（计入时限内的协议储备）。轮换补充：%(days)s 天内到期批次"
-        "将减少的数量，需轮换更新。",
+    "count). To buy for expiry: what lots and agreements ending within %(days)s days will "
+    "remove; rotate or renew them.":
+        "当前缺口：按今日目标计算的缺口（计入时限内的协议储备）。轮换补充：%(days)s 天内到期的批次"
+        "和协议将减少的数量，需轮换更新或续签。",
     "Unified social credit code": "统一社会信用代码",
     "Units below": "下级单位",
     "Unknown item.": "物资不存在。",

@@ -1,6 +1,12 @@
 """Partners and agreements by API: create, list, validation and scope; alerts list."""
 from datetime import date, timedelta
 
+import sqlalchemy as sa
+
+from inventory.extensions import db
+from inventory.models import AlertRun, Depot, DepotMinimum, Item, utcnow
+from inventory.services import users
+
 PROBLEM = "application/problem+json"
 CREDIT = "91150603MA0N1RXK1W"  # check character computed per GB 32100
 
@@ -122,3 +128,27 @@ def test_acknowledge_and_resolve_by_api(client, world, token_for):
     assert client.post(f"/api/v1/alerts/{alert['id']}/resolve",
                        headers=token_for("viewer")).status_code == 403
     assert client.post("/api/v1/alerts/999999/resolve", headers=headers).status_code == 404
+
+
+def test_alerts_refresh_after_a_booking_without_the_booking_evaluating(world_app):
+    app = world_app(ALERT_REFRESH_SECONDS=0)
+    with app.app_context():
+        depot = db.session.scalar(sa.select(Depot).where(Depot.code == "DEP-D1"))
+        tent = db.session.scalar(sa.select(Item).where(Item.code == "1010101"))
+        db.session.add(DepotMinimum(depot_id=depot.id, item_id=tent.id, minimum_quantity=120))
+        token = users.create_token(db.session, user=users.get_user(db.session, "bureau"),
+                                   now=utcnow())
+        db.session.commit()
+    client, headers = app.test_client(), {"Authorization": f"Bearer {token}"}
+    below = client.get("/api/v1/alerts?kind=below_minimum&state=open", headers=headers).json
+    assert [a["depot_code"] for a in below["items"]] == ["DEP-D1"]
+    with app.app_context():
+        runs = db.session.scalar(sa.select(sa.func.count(AlertRun.id)))
+    booked = client.post("/api/v1/movements", headers=headers, json={
+        "request_id": "alert-refresh-1", "kind": "receive", "lot_code": "T1",
+        "depot_code": "DEP-D1", "quantity": 30})
+    assert booked.status_code == 201
+    with app.app_context():  # the booking itself evaluated nothing
+        assert db.session.scalar(sa.select(sa.func.count(AlertRun.id))) == runs
+    after = client.get("/api/v1/alerts?kind=below_minimum&state=resolved", headers=headers).json
+    assert [a["depot_code"] for a in after["items"]] == ["DEP-D1"]
