@@ -13,7 +13,7 @@ from flask.cli import with_appcontext
 from inventory.extensions import db
 from inventory.models import Role, Unit, User, utcnow
 from inventory.services import backup as backup_service
-from inventory.services import demo, ledger, units, users
+from inventory.services import alerts, demo, ledger, units, users
 from inventory.services.errors import DomainError, InvalidInput
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
@@ -149,6 +149,22 @@ def backup_command(file: Path) -> None:
     click.echo(f"Backup written to {target}")
 
 
+@click.command("check-alerts")
+@with_appcontext
+def check_alerts_command() -> None:
+    """Evaluate the alert rules and store today's readiness per unit (for cron)."""
+    from datetime import date
+
+    now = utcnow()
+    result = alerts.evaluate(db.session, today=date.today(), now=now)
+    snapshots = alerts.take_snapshots(db.session, today=date.today(), now=now)
+    db.session.commit()
+    open_alerts = alerts.open_count(db.session, None)
+    click.echo(f"Alerts: {result.opened} new, {result.reopened} re-opened, {result.updated} "
+               f"still present, {result.resolved} resolved; {open_alerts} open. "
+               f"Readiness snapshots: {snapshots}.")
+
+
 @click.command("users")
 @with_appcontext
 def list_users_command() -> None:
@@ -244,8 +260,8 @@ def export_command(kind: str, file: Path, unit_code: str | None, since, until, l
 
 
 COMMANDS = [demo_data_command, create_admin_command, create_user_command, create_token_command,
-            verify_ledger_command, backup_command, list_users_command, import_stock_command,
-            import_data_command, export_command]
+            verify_ledger_command, backup_command, list_users_command, check_alerts_command,
+            import_stock_command, import_data_command, export_command]
 
 
 def register(app: Flask) -> None:

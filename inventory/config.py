@@ -43,6 +43,8 @@ class Defaults:
     # Largest spreadsheet accepted by imports, in data rows.
     IMPORT_MAX_ROWS = 100_000
     SQLITE_SYNCHRONOUS = "FULL"
+    # Alerts are re-evaluated on read at most this often when stock moved (negative: never).
+    ALERT_REFRESH_SECONDS = 60
 
 
 def load(app: Flask, test_config: Mapping[str, Any] | None) -> None:

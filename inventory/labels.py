@@ -37,6 +37,21 @@ LABELS: dict[str, dict[str, str]] = {
         "township": N_("Township"), "village": N_("Village"), "household": N_("Household"),
     },
     "lot_status": {"available": N_("Available"), "quarantined": N_("Quarantined")},
+    "basis": {"owner": N_("stock owned by the area"), "location": N_("stock held in the area")},
+    "season": {"warm": N_("warm season"), "cold": N_("cold season")},
+    "agreement_mode": {"stock": N_("Agreement stock (held for us)"),
+                       "supply": N_("Supply agreement"), "capacity": N_("Production capacity")},
+    "alert_kind": {
+        "shortfall": N_("Shortfall"), "below_minimum": N_("Below depot minimum"),
+        "expiring": N_("Expiring"), "expired": N_("Expired"),
+        "agreement_expiring": N_("Agreement expiring"), "check_overdue": N_("Check overdue"),
+        "bases_below_target": N_("Agreement bases below target"),
+        "preposition_below_target": N_("Pre-positioning below target"),
+        "dispatch_overdue": N_("Dispatch overdue"),
+    },
+    "severity": {"critical": N_("Severe"), "warning": N_("Warning"), "info": N_("Notice")},
+    "alert_state": {"open": N_("Open"), "acknowledged": N_("Acknowledged"),
+                    "resolved": N_("Resolved")},
 }
 
 

@@ -57,6 +57,10 @@ NAV = [
     ("web.unit_tree", N_("Units and depots"), "view"),
     ("web.stock_list", N_("Stock"), "view"),
     ("web.item_list", N_("Catalogue"), "view"),
+    ("web.readiness_page", N_("Readiness"), "view"),
+    ("web.alert_list", N_("Alerts"), "view"),
+    ("web.agreement_list", N_("Agreements"), "view"),
+    ("web.norms_page", N_("Norms"), "view"),
     ("web.write_offs", N_("Write-offs"), "approve_stock"),
     ("web.label_sheet", N_("Labels"), "view"),
     ("web.trends_page", N_("Trends"), "view"),
@@ -80,12 +84,18 @@ def unit_choices(units) -> list[tuple[str, str]]:
             for unit in units]
 
 
+def _open_alert_count() -> int:
+    from inventory.web.alerts import open_alert_count
+
+    return open_alert_count()
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(number=number, percent=percent, day=day, moment=moment)
     app.jinja_env.globals.update(
         label=labels.label, choices=labels.choices, can=can, url_with=url_with,
         locale_code=i18n.locale_code, html_lang=i18n.html_lang,
         tiers=lambda: current_app.config["TIERS"], nav_links=nav_links,
-        unit_choices=unit_choices)
+        unit_choices=unit_choices, open_alert_count=_open_alert_count)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

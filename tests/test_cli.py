@@ -73,3 +73,18 @@ def test_export_and_import_stock_round_trip_and_bad_files_exit_non_zero(runner, 
     assert runner.invoke(args=["import-stock", str(good)]).exit_code == 0
     assert runner.invoke(args=["export", "nothing", str(target)]).exit_code == 2
     assert runner.invoke(args=["export", "ledger", str(tmp_path / "x.pdf")]).exit_code == 2
+def test_check_alerts_evaluates_and_snapshots_idempotently(runner, world):
+    from inventory.extensions import db
+    from inventory.models import Alert, ReadinessSnapshot
+    import sqlalchemy as sa
+
+    first = runner.invoke(args=["check-alerts"])
+    assert first.exit_code == 0, first.output
+    assert "Readiness snapshots: 6" in first.output
+    with runner.app.app_context():
+        alerts_before = db.session.scalar(sa.select(sa.func.count(Alert.id)))
+    second = runner.invoke(args=["check-alerts"])
+    assert "0 new" in second.output
+    with runner.app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Alert.id))) == alerts_before > 0
+        assert db.session.scalar(sa.select(sa.func.count(ReadinessSnapshot.id))) == 6

@@ -5,4 +5,5 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from inventory.api import catalogue, docs, movements, stock  # noqa: E402,F401
+from inventory.api import (agreements, alerts, catalogue, docs, movements,  # noqa: E402,F401
+                           readiness, stock)

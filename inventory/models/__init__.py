@@ -7,5 +7,5 @@ from inventory.models.stock import Balance, Lot, LotSource, LotStatus  # noqa: F
 from inventory.models.movements import Movement, MovementKind  # noqa: F401
 from inventory.models.agreements import (Agreement, AgreementCheck, AgreementCheckLine,  # noqa: F401
                                          AgreementLine, AgreementMode, Partner, PartnerSite)
-from inventory.models.alerts import (Alert, AlertKind, AlertSeverity, AlertState,  # noqa: F401
-                                     DepotMinimum, ReadinessSnapshot)
+from inventory.models.alerts import (Alert, AlertKind, AlertRun, AlertSeverity,  # noqa: F401
+                                     AlertState, DepotMinimum, ReadinessSnapshot)

@@ -117,3 +117,22 @@ class ReadinessSnapshot(db.Model):
     created_at: Mapped[utc_ts]
 
     unit: Mapped[Unit] = relationship()
+
+
+class AlertRun(db.Model):
+    """One evaluation of the alert rules: when, by what, and the ledger position it saw.
+
+    Pages read the latest run to decide whether alerts are stale (new movements since,
+    or `stale` set by an edit to agreements, minimums, norms or targets).
+    """
+
+    __tablename__ = "alert_run"
+
+    id: Mapped[intpk]
+    started_at: Mapped[utc_ts] = mapped_column(index=True)
+    trigger: Mapped[str] = mapped_column(sa.String(16), default="cli")
+    # Highest movement id when the run started: later movements make the alerts stale.
+    movement_watermark: Mapped[int] = mapped_column(sa.Integer, default=0)
+    opened: Mapped[int] = mapped_column(sa.Integer, default=0)
+    resolved: Mapped[int] = mapped_column(sa.Integer, default=0)
+    stale: Mapped[bool] = mapped_column(default=False)

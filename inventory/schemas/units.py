@@ -32,6 +32,9 @@ class UnitOut(BaseSchema):
     population = fields.Integer(allow_none=True)
     target_people = fields.Integer()
     horizon_hours = fields.Integer()
+    resident_share_target = fields.Float()
+    preposition_target = fields.Float()
+    agreement_base_target = fields.Integer()
 
 
 class DepotIn(BaseSchema):

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from inventory.models import Depot, DepotKind, Item, MovementKind, Role, Unit, User
-from inventory.services import catalog, movements, units, users
+from inventory.services import alerts, catalog, demo_agreements, movements, units, users
 from inventory.services.movements import Actor
 
 CITY, DISTRICT, OTHER_DISTRICT = "150600", "150603", "150602"
@@ -49,6 +49,10 @@ def load(session: Session, *, now: datetime, tiers: list[str], password: str) ->
     demo_users = _users(session, tree, now=now, password=password)
     admin = session.scalar(sa.select(User).where(User.username == "admin"))
     _stock(session, tree, depots, now=now, actor_user=admin)
+    if DISTRICT in tree:
+        demo_agreements.load(session, tree[DISTRICT], depots, now=now, checker=admin)
+    alerts.evaluate(session, today=now.date(), now=now, trigger="demo")
+    alerts.take_snapshots(session, today=now.date(), now=now)
     return DemoResult(created=True, users=demo_users)
 
 
@@ -69,10 +73,13 @@ def _units(session: Session, *, now: datetime, tiers: list[str]) -> dict[str, Un
     if len(tiers) < 4:
         return tree
     for code, (name, communities) in STREETS.items():
-        street = add(code, name, 2, district, population=32_000, target_people=3_000)
+        # Agreement bases and pre-positioning are the district's job, not the streets'.
+        street = add(code, name, 2, district, population=32_000, target_people=3_000,
+                     agreement_base_target=0, preposition_target=0)
         for entry in communities:
             c_code, c_name = entry.split(":")
-            add(c_code, c_name, 3, street, population=8_000, target_people=800)
+            add(c_code, c_name, 3, street, population=8_000, target_people=800,
+                agreement_base_target=0, preposition_target=0)
     return tree
 
 

@@ -9,8 +9,9 @@ bp = Blueprint("web", __name__)
 
 
 def register(app: Flask) -> None:
-    from inventory.web import (account, bookings, home, items, labels, scan, stock,  # noqa: F401
-                               rollup, transfer, trends, units, users)
+    from inventory.web import (account, agreements, alerts, bookings, home,  # noqa: F401
+                               items, labels, norms, partners, readiness, rollup, scan, stock,
+                               transfer, trends, units, users)
 
     app.register_blueprint(bp)
     app.add_url_rule("/healthz", "health", health)

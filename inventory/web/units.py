@@ -9,7 +9,7 @@ from inventory.i18n import translate
 from inventory.models import Unit, utcnow
 from inventory.schemas.common import form_data
 from inventory.schemas.units import DepotEditIn, DepotIn, StorageLocationIn, UnitEditIn, UnitIn
-from inventory.services import access, stock, units
+from inventory.services import access, alerts, stock, units
 from inventory.services.access import Permission
 from inventory.services.errors import N_, field_error
 from inventory.web import bp
@@ -59,6 +59,7 @@ def unit_form(code: str | None = None):
         form = form_data(request.form)
         saved, errors = try_submit(lambda: _save_unit(form, unit))
         if saved is not None:
+            alerts.mark_stale(db.session)
             db.session.commit()
             flash(translate(N_("Unit %(code)s saved."), code=saved.code), "success")
             return redirect(url_for("web.unit_tree"))
@@ -71,7 +72,8 @@ def unit_form(code: str | None = None):
 def _unit_values(unit: Unit | None) -> dict:
     if unit is None:
         return {"parent_code": request.args.get("parent"), "target_people": 15000,
-                "horizon_hours": 8}
+                "horizon_hours": 8, "resident_share_target": "0.1",
+                "preposition_target": "0.3333", "agreement_base_target": 2}
     return {key: getattr(unit, key) for key in (
         "code", "name", "tier", "population", "target_people", "horizon_hours",
         "resident_share_target", "preposition_target", "agreement_base_target")} | {

@@ -1,0 +1,43 @@
+"""Alerts: list arguments and output."""
+from __future__ import annotations
+
+from marshmallow import fields
+
+from inventory.i18n import translate
+from inventory.models import AlertKind, AlertSeverity, AlertState
+from inventory.schemas.common import PageArgs, BaseSchema, code_field, one_of
+
+
+def _code(attribute: str):
+    return fields.Function(lambda a: getattr(getattr(a, attribute), "code", None))
+
+
+class AlertArgs(PageArgs):
+    state = fields.String(validate=one_of([s.value for s in AlertState]))
+    kind = fields.String(validate=one_of([k.value for k in AlertKind]))
+    severity = fields.String(validate=one_of([s.value for s in AlertSeverity]))
+    unit = code_field(required=False)
+
+
+class AlertOut(BaseSchema):
+    id = fields.Integer()
+    dedup_key = fields.String()
+    kind = fields.Function(lambda a: a.kind.value)
+    severity = fields.Function(lambda a: a.severity.value)
+    state = fields.Function(lambda a: a.state.value)
+    message = fields.Function(lambda a: translate(a.message, **(a.params or {})))
+    params = fields.Dict()
+    value = fields.Float(allow_none=True)
+    unit_code = _code("unit")
+    depot_code = _code("depot")
+    item_code = _code("item")
+    lot_code = fields.String(allow_none=True)
+    agreement_code = fields.String(allow_none=True)
+    order_code = fields.String(allow_none=True)
+    first_seen_at = fields.DateTime()
+    last_seen_at = fields.DateTime()
+    acknowledged_at = fields.DateTime(allow_none=True)
+    acknowledged_by = fields.Function(
+        lambda a: a.acknowledged_by.username if a.acknowledged_by else None)
+    resolved_at = fields.DateTime(allow_none=True)
+    resolved_by = fields.Function(lambda a: a.resolved_by.username if a.resolved_by else None)

@@ -1,0 +1,120 @@
+"""The readiness page (what-if, drill-down, future dates) and the purchase plan (采购计划清单)."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import Response, render_template, request
+from marshmallow import ValidationError
+
+from inventory import reports
+from inventory.auth import current_actor, permission_required
+from inventory.extensions import db
+from inventory.freshness import refresh_alerts
+from inventory.i18n import locale_code, translate, translate_tree
+from inventory.models import Depot, ReadinessSnapshot
+from inventory.schemas.readiness import ReadinessArgs
+from inventory.services import readiness, readiness_load
+from inventory.services.access import Permission
+from inventory.services.errors import N_
+from inventory.services.readiness_load import ReadinessReport
+from inventory.web import bp
+
+FUTURE_DAYS = (30, 90, 180)
+DEPOT_ROWS = 30
+
+
+def _args() -> tuple[dict, dict]:
+    raw = {k: v for k, v in request.args.items() if v.strip() and k not in ("format", "lang")}
+    try:
+        return ReadinessArgs().load(raw), {}
+    except ValidationError as error:
+        return ReadinessArgs().load({"unit": raw["unit"]} if "unit" in raw else {}), \
+            translate_tree(error.messages)
+
+
+def _report(values: dict, **changes) -> ReadinessReport:
+    unit = changes.pop("unit", None) or readiness_load.resolve_unit(
+        db.session, current_actor(), values.get("unit"))
+    options = {"on": values.get("on") or date.today(), "people": values.get("people"),
+               "hours": values.get("hours"), "basis": values["basis"],
+               "season": values["season"]} | changes
+    return readiness_load.load(db.session, unit, **options)
+
+
+def _drill_down(report: ReadinessReport) -> dict:
+    by_depot = readiness_load.drill_down(db.session, report, group="depot")
+    depots = {d.id: d for d in db.session.scalars(sa.select(Depot).where(Depot.id.in_(by_depot)))}
+    depot_rows = sorted(((depots[i], r) for i, r in by_depot.items()),
+                        key=lambda pair: (-pair[1].people_coverable, pair[0].code))
+    children = [(child, _report({"basis": report.basis, "season": report.season},
+                                unit=child, on=report.on, hours=report.readiness.horizon_hours))
+                for child in report.unit.children if child.is_active]
+    return {"tiers_result": readiness_load.drill_down(db.session, report, group="tier"),
+            "depot_rows": depot_rows[:DEPOT_ROWS], "depot_count": len(depot_rows),
+            "children": children}
+
+
+def _history(report: ReadinessReport) -> list[ReadinessSnapshot]:
+    return list(db.session.scalars(
+        sa.select(ReadinessSnapshot).where(ReadinessSnapshot.unit_id == report.unit.id)
+        .order_by(ReadinessSnapshot.taken_on.desc()).limit(30)))[::-1]
+
+
+@bp.get("/readiness")
+@permission_required(Permission.VIEW)
+def readiness_page():
+    refresh_alerts()  # an overview: the badge should count current alerts
+    values, errors = _args()
+    report = _report(values)
+    r = report.readiness
+    futures = [(days, report.on + timedelta(days=days),
+                _report(values, unit=report.unit, on=report.on + timedelta(days=days),
+                        people=r.target_people, hours=r.horizon_hours).readiness)
+               for days in FUTURE_DAYS]
+    below, owned = readiness_load.preposition(db.session, report.unit)
+    return render_template(
+        "readiness/page.html", report=report, r=r, values=values, errors=errors,
+        futures=futures, preposition=(below / owned if owned else None), owned=owned,
+        history=_history(report), **_drill_down(report)), 422 if errors else 200
+
+
+def plan_table(report: ReadinessReport, later: ReadinessReport, days: int) -> reports.Table:
+    """The purchase plan as a spreadsheet table with translated titles."""
+    items = report.items
+    plan = readiness.purchase_plan(report.readiness, later.readiness,
+                                   {code: item.pack_size for code, item in items.items()})
+    locale = locale_code()
+    columns = [translate(text) for text in (
+        N_("Code"), N_("Name"), N_("Unit of measure"), N_("Critical"), N_("Required"),
+        N_("Usable"), N_("To buy now"), N_("To buy for expiry"), N_("Pack size"),
+        N_("To buy (whole packs)"))]
+    rows = [(line.item_code, items[line.item_code].display_name(locale),
+             items[line.item_code].unit_of_measure,
+             translate(N_("Yes")) if line.critical else translate(N_("No")), line.required,
+             line.usable, line.to_buy_now, line.to_buy_for_expiry, line.pack_size, line.to_buy)
+            for line in plan]
+    notes = [translate(N_("Purchase plan for %(unit)s: %(people)s people, %(hours)s hours, "
+                          "as of %(date)s; expiry within %(days)s days."),
+                       unit=report.unit.name, people=report.readiness.target_people,
+                       hours=report.readiness.horizon_hours, date=report.on.isoformat(),
+                       days=days)]
+    return reports.Table(title=translate(N_("Purchase plan")), columns=columns, rows=rows,
+                         notes=notes)
+
+
+@bp.get("/readiness/purchase-plan")
+@permission_required(Permission.VIEW)
+def purchase_plan():
+    values, errors = _args()
+    report = _report(values)
+    days = FUTURE_DAYS[-1]
+    later = _report(values, unit=report.unit, on=report.on + timedelta(days=days),
+                    people=report.readiness.target_people, hours=report.readiness.horizon_hours)
+    table = plan_table(report, later, days)
+    if request.args.get("format") == "xlsx" and not errors:
+        name = f"purchase-plan-{report.unit.code}-{report.on.isoformat()}.xlsx"
+        return Response(reports.xlsx_bytes(table), mimetype=reports.XLSX_MIMETYPE,
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return render_template("readiness/plan.html", report=report, table=table, values=values,
+                           errors=errors, days=days), 422 if errors else 200

@@ -1,0 +1,65 @@
+"""GET /api/v1/readiness: the contract's fields, defaults, scope and bad input."""
+import pytest
+
+PROBLEM = "application/problem+json"
+ITEM_FIELDS = {"item_code", "critical", "per_person", "required", "on_hand", "physical",
+               "agreement", "usable", "shortfall", "people_covered"}
+
+
+def test_readiness_answers_the_contract_fields(client, world, token_for):
+    response = client.get("/api/v1/readiness?unit=D1&people=100&hours=8&basis=owner",
+                          headers=token_for("bureau"))
+    assert response.status_code == 200
+    body = response.json
+    for key in ("target_people", "horizon_hours", "people_coverable",
+                "people_coverable_with_agreements", "limiting_item_code", "resident_population",
+                "resident_coverage_ratio", "items"):
+        assert key in body
+    assert (body["target_people"], body["horizon_hours"]) == (100, 8)
+    assert body["limiting_item_code"] == "1040101"  # no rations at all
+    tent = next(i for i in body["items"] if i["item_code"] == "1010101")
+    assert ITEM_FIELDS <= set(tent)
+    assert (tent["required"], tent["physical"], tent["people_covered"]) == (25, 100, 400)
+    assert body["resident_population"] == 100_000
+
+
+def test_defaults_come_from_the_users_unit_and_its_targets(client, world, token_for):
+    body = client.get("/api/v1/readiness", headers=token_for("bureau")).json
+    assert body["unit_code"] == "D1"
+    assert (body["target_people"], body["horizon_hours"], body["basis"]) == (15000, 8, "owner")
+
+
+def test_unknown_unit_is_404(client, world, token_for):
+    response = client.get("/api/v1/readiness?unit=NOPE", headers=token_for("admin"))
+    assert response.status_code == 404 and response.mimetype == PROBLEM
+
+
+def test_unit_outside_the_area_is_403(client, world, token_for):
+    response = client.get("/api/v1/readiness?unit=D2", headers=token_for("bureau"))
+    assert response.status_code == 403 and response.mimetype == PROBLEM
+
+
+@pytest.mark.parametrize("query, field", [("people=-1", "people"), ("hours=0", "hours"),
+                                          ("on=tomorrow", "on"), ("basis=where", "basis"),
+                                          ("season=spring", "season"), ("colour=red", "colour")])
+def test_bad_parameters_are_422_naming_the_field(client, world, token_for, query, field):
+    response = client.get(f"/api/v1/readiness?unit=D1&{query}", headers=token_for("admin"))
+    assert response.status_code == 422 and response.mimetype == PROBLEM
+    assert field in response.json["errors"]
+
+
+def test_readiness_at_a_future_date_drops_expiring_lots(client, world, token_for):
+    headers = token_for("admin")
+    client.post("/api/v1/movements", headers=headers, json={
+        "request_id": "rd-receive-food-1", "kind": "receive", "item_code": "1040101",
+        "lot_code": "FOOD-SOON", "expiry_date": "2099-01-10", "depot_code": "DEP-D1",
+        "quantity": 300})
+    before = client.get("/api/v1/readiness?unit=D1&people=100&on=2099-01-10", headers=headers).json
+    after = client.get("/api/v1/readiness?unit=D1&people=100&on=2099-01-11", headers=headers).json
+    food = {b["item_code"]: b for b in before["items"]}["1040101"]
+    assert food["physical"] == 300 and food["on_hand"] == 300
+    assert {a["item_code"]: a for a in after["items"]}["1040101"]["physical"] == 0
+
+
+def test_openapi_lists_readiness(client):
+    assert "/api/v1/readiness" in client.get("/api/v1/openapi.json").json["paths"]

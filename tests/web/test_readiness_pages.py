@@ -1,0 +1,141 @@
+"""Readiness, purchase plan, norms (edit and CSV import), unit targets and depot minimums."""
+import io
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from inventory.extensions import db
+from inventory.models import DepotMinimum, Item, Unit
+from tests import factories
+from tests.conftest import login
+
+
+def big_figure(page: str) -> int:
+    marker = 'data-testid="people-coverable" data-value="'
+    start = page.index(marker) + len(marker)
+    return int(page[start:page.index('"', start)])
+
+
+def test_readiness_page_shows_the_apis_figures_in_chinese_and_english(client, app, world):
+    with app.app_context():
+        factories.receive(db.session, db.session.get(Item, world.items["food"].id),
+                          world.depots["DEP-D1"], 3000, lot_code="F1")
+        db.session.commit()
+    login(client, "bureau")
+    api = client.get("/api/v1/readiness?unit=D1&people=400").json
+    page = client.get("/readiness?unit=D1&people=400").get_data(as_text=True)
+    assert big_figure(page) == api["people_coverable"] == 50  # 50 quilts, 1 per person
+    assert "可保障 50 人 / 目标 400" in page and "保障能力" in page
+    assert 'class="limiting"' in page and "棉被" in page
+    english = client.get("/readiness?unit=D1&people=400&lang=en").get_data(as_text=True)
+    assert "Can relieve 50 people / target 400" in english
+
+
+def test_readiness_what_if_and_future_date(client, world):
+    login(client, "admin")
+    page = client.get("/readiness?unit=C1&people=100&hours=24&basis=location").get_data(
+        as_text=True)
+    assert 'name="hours" min="1" max="720" value="24"' in page
+    assert "District One" in page and "District Two" in page  # drill-down to units below
+    later = (date.today() + timedelta(days=90)).isoformat()
+    assert later in page  # the "in 90 days" link
+
+
+def test_readiness_bad_parameters_are_422_and_outside_the_area_403(client, world):
+    login(client, "bureau")
+    response = client.get("/readiness?unit=D1&hours=0")
+    assert response.status_code == 422 and "hours" in response.get_data(as_text=True)
+    assert client.get("/readiness?unit=D2").status_code == 403
+    assert client.get("/readiness?unit=NOPE").status_code == 404
+
+
+def test_purchase_plan_on_screen_and_as_xlsx(client, world):
+    login(client, "bureau")
+    page = client.get("/readiness/purchase-plan?unit=D1&people=100").get_data(as_text=True)
+    assert "采购计划" in page and "1040101" in page
+    response = client.get("/readiness/purchase-plan?unit=D1&people=100&format=xlsx")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].endswith('.xlsx"')
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows.index(next(r for r in rows if r[0] == "编码"))
+    plan = {row[0]: row for row in rows[header + 1:]}
+    assert plan["1040101"][6] == 300  # 100 people x 3 rations, none in stock
+    assert "1010101" not in plan  # 100 tents cover 400 people
+
+
+def test_norms_page_saves_and_shows_errors_in_place(client, app, world):
+    login(client, "bureau")
+    page = client.get("/norms").get_data(as_text=True)
+    assert 'name="per_person.1010101"' in page
+    form = {f"per_person.{item.code}": str(item.per_person) for item in world.items.values()}
+    form |= {f"critical.{item.code}": "1" for item in world.items.values() if item.critical}
+    bad = client.post("/norms", data=form | {"per_person.1010101": "lots"})
+    assert bad.status_code == 422 and 'id="per_person.1010101-error"' in bad.get_data(as_text=True)
+    good = client.post("/norms", data=form | {"per_person.1010101": "0.2",
+                                              "per_person_cold.1010101": "0.25"})
+    assert good.status_code == 302
+    with app.app_context():
+        tent = db.session.scalar(sa.select(Item).where(Item.code == "1010101"))
+        assert (float(tent.per_person), float(tent.per_person_cold), tent.critical) == (
+            0.2, 0.25, True)
+    login(client, "viewer")
+    assert client.post("/norms", data=form).status_code == 403
+
+
+def test_norm_csv_import_previews_errors_and_is_all_or_nothing(client, app, world):
+    login(client, "bureau")
+    bad_csv = "code,per_person,critical\n1010101,0.5,1\n9999999,1,0\n1020101,-1,maybe\n"
+    response = client.post("/norms/import", data={"file": (io.BytesIO(bad_csv.encode()),
+                                                           "norms.csv")},
+                           content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "2 行有误" in page
+    with app.app_context():
+        assert float(db.session.scalar(sa.select(Item.per_person).where(
+            Item.code == "1010101"))) == 0.25
+    good_csv = "code,per_person_quantity,critical\n1010101,0.5,1\n1060101,0.25,1\n"
+    preview = client.post("/norms/import", data={"file": (io.BytesIO(good_csv.encode()),
+                                                          "norms.csv")},
+                          content_type="multipart/form-data")
+    assert preview.status_code == 200 and 'name="confirm"' in preview.get_data(as_text=True)
+    done = client.post("/norms/import", data={"text": good_csv, "confirm": "1"})
+    assert done.status_code == 302
+    with app.app_context():
+        torch = db.session.scalar(sa.select(Item).where(Item.code == "1060101"))
+        assert float(torch.per_person) == 0.25 and torch.critical
+
+
+def test_unit_form_edits_the_readiness_targets(client, app, world):
+    login(client, "bureau")
+    page = client.get("/admin/units/D1/edit").get_data(as_text=True)
+    assert 'name="preposition_target"' in page and 'name="agreement_base_target"' in page
+    response = client.post("/admin/units/D1/edit", data={
+        "name": "District One", "tier": "district", "parent_code": "C1",
+        "target_people": "12000", "horizon_hours": "10", "resident_share_target": "0.12",
+        "preposition_target": "0.25", "agreement_base_target": "3"})
+    assert response.status_code == 302
+    with app.app_context():
+        unit = db.session.scalar(sa.select(Unit).where(Unit.code == "D1"))
+        assert (unit.target_people, unit.horizon_hours, unit.agreement_base_target) == (
+            12000, 10, 3)
+        assert float(unit.preposition_target) == 0.25
+    bad = client.post("/admin/units/D1/edit", data={
+        "name": "District One", "tier": "district", "parent_code": "C1",
+        "preposition_target": "2"})
+    assert bad.status_code == 422 and 'id="preposition_target-error"' in bad.get_data(as_text=True)
+
+
+def test_depot_minimums_are_set_and_checked(client, app, world):
+    login(client, "bureau")
+    assert 'name="min.1010101"' in client.get("/admin/depots/DEP-D1/minimums").get_data(
+        as_text=True)
+    bad = client.post("/admin/depots/DEP-D1/minimums", data={"min.1010101": "-3"})
+    assert bad.status_code == 422 and 'id="min.1010101-error"' in bad.get_data(as_text=True)
+    assert client.post("/admin/depots/DEP-D1/minimums",
+                       data={"min.1010101": "150", "min.1020101": ""}).status_code == 302
+    with app.app_context():
+        rows = db.session.scalars(sa.select(DepotMinimum)).all()
+        assert [(r.minimum_quantity) for r in rows] == [150]
+    assert client.get("/admin/depots/DEP-D2/minimums").status_code == 403
