@@ -41,6 +41,8 @@ class Defaults:
     SESSION_LIFETIME_HOURS = 12
     MAX_UPLOAD_MB = 10
     SQLITE_SYNCHRONOUS = "FULL"
+    # Approvals a dispatch order needs (2 = two different bureau users must approve).
+    DISPATCH_APPROVERS = 1
 
 
 def load(app: Flask, test_config: Mapping[str, Any] | None) -> None:

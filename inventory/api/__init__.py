@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from inventory.api import catalogue, docs, movements, stock  # noqa: E402,F401
+from inventory.api import catalogue, dispatch, docs, movements, stock  # noqa: E402,F401

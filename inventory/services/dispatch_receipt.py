@@ -48,14 +48,21 @@ def receiving_depot(order: DispatchOrder, depot: Depot | None) -> Depot:
 
 def receive(session: Session, user: User, order: DispatchOrder, *, now: datetime,
             lines: Sequence[ReceivedLine] | None = None, depot: Depot | None = None,
-            note: str = "") -> DispatchOrder:
-    """Confirm what arrived. Items not listed are taken as arrived in full; less than
-    shipped is booked as a loss at the receiving depot. Raises InvalidInput for more
-    than shipped, InvalidTransition unless the order is dispatched."""
+            by_allocation: dict[int, int] | None = None, note: str = "") -> DispatchOrder:
+    """Confirm what arrived, per item (or lot) `lines` or per allocation id. Anything not
+    listed is taken as arrived in full; less than shipped is booked as a loss at the
+    receiving depot. Raises InvalidInput for more than shipped, InvalidTransition unless
+    the order is dispatched."""
     access.require(user, Permission.BOOK_STOCK)
     target = access.require_depot(user, receiving_depot(order, depot))
     lock(session, order, (OrderStatus.DISPATCHED,))
     received = _split(order, lines or [])
+    for allocation_id, quantity in (by_allocation or {}).items():
+        shipped = next((a.picked for a in order.allocations if a.id == allocation_id), None)
+        if shipped is None or not 0 <= quantity <= shipped:
+            raise field_error(f"received-{allocation_id}", N_("Between 0 and %(shipped)s."),
+                              shipped=shipped or 0)
+        received[allocation_id] = quantity
     transition(session, order, OrderStatus.RECEIVED, received_at=now, received_by_id=user.id,
                receiving_depot_id=target.id)
     for a in order.allocations:

@@ -8,11 +8,12 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from inventory.models import (CallOff, CallOffStatus, DisasterEvent, Distribution,
+from inventory.models import (CallOff, CallOffStatus, Depot, DisasterEvent, Distribution,
                               DistributionLine, DispatchAllocation, DispatchLine, DispatchOrder,
-                              EventStatus, Item, OrderStatus)
+                              EventStatus, Item, OrderStatus, Unit)
 from inventory.models.base import as_utc
 from inventory.services.errors import N_
+from inventory.services.queries import in_subtree
 
 OPEN_STATUSES = (OrderStatus.DRAFT, OrderStatus.APPROVED, OrderStatus.PICKING,
                  OrderStatus.DISPATCHED)
@@ -178,3 +179,37 @@ def daily_report(session: Session, event: DisasterEvent, *, start: datetime,
         households_total=int(people[3]), orders_by_status=statuses,
         received_orders=len(received), on_time_orders=sum(1 for o in received if on_time(o)),
         average_hours=round(sum(hours) / len(hours), 1) if hours else None)
+
+
+def distribution_totals(session: Session, event: DisasterEvent,
+                        unit_path: str | None = None) -> list[tuple[Item, int, int, int]]:
+    """Per item: requested, received and distributed for the event (within a unit's subtree
+    when `unit_path` is given), to set distributions against the request."""
+    to_units = sa.select(Unit.id)
+    if unit_path:
+        to_units = to_units.where(in_subtree(unit_path))
+    orders = sa.select(DispatchOrder.id).where(
+        DispatchOrder.event_id == event.id, DispatchOrder.status != OrderStatus.CANCELLED,
+        DispatchOrder.to_unit_id.in_(to_units))
+    figures: dict[int, list[int]] = {}
+
+    def add(rows, index):
+        for item_id, quantity in rows:
+            figures.setdefault(item_id, [0, 0, 0])[index] += int(quantity or 0)
+
+    add(session.execute(sa.select(DispatchLine.item_id, sa.func.sum(DispatchLine.quantity))
+                        .where(DispatchLine.order_id.in_(orders)).group_by(DispatchLine.item_id)), 0)
+    add(session.execute(sa.select(DispatchAllocation.item_id, sa.func.sum(DispatchAllocation.received))
+                        .where(DispatchAllocation.order_id.in_(orders))
+                        .group_by(DispatchAllocation.item_id)), 1)
+    add(session.execute(sa.select(CallOff.item_id, sa.func.sum(CallOff.received_quantity))
+                        .where(CallOff.order_id.in_(orders)).group_by(CallOff.item_id)), 1)
+    depots = sa.select(Depot.id).where(Depot.unit_id.in_(to_units))
+    add(session.execute(sa.select(DistributionLine.item_id, sa.func.sum(DistributionLine.quantity))
+                        .join(Distribution).where(Distribution.event_id == event.id,
+                                                  Distribution.depot_id.in_(depots))
+                        .group_by(DistributionLine.item_id)), 2)
+    items = {item.id: item for item in session.scalars(
+        sa.select(Item).where(Item.id.in_(list(figures))))}
+    return [(items[item_id], *values) for item_id, values in
+            sorted(figures.items(), key=lambda pair: items[pair[0]].code)]

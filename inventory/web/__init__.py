@@ -9,8 +9,9 @@ bp = Blueprint("web", __name__)
 
 
 def register(app: Flask) -> None:
-    from inventory.web import (account, bookings, home, items, labels, scan, stock,  # noqa: F401
-                               units, users)
+    from inventory.web import (account, bookings, dispatch, dispatch_views,  # noqa: F401
+                               distributions, events, home, items, labels, scan, stock, units,
+                               users)
 
     app.register_blueprint(bp)
     app.add_url_rule("/healthz", "health", health)
