@@ -20,6 +20,7 @@ from inventory.schemas.common import form_data
 from inventory.schemas.dispatch import CallOffReceiveIn, DispatchIn
 from inventory.schemas.movements import MovementIn
 from inventory.services import (access, bookings, dispatch, dispatch_picking, dispatch_receipt,
+                                dispatch_sources,
                                 scans, stock, units)
 from inventory.services.access import Permission
 from inventory.services.dispatch_reports import elapsed_hours, on_time
@@ -44,7 +45,7 @@ def order_context(order: DispatchOrder, errors: dict | None = None) -> dict[str,
         covered.setdefault(c.item_id, {"allocated": 0, "called": 0})["called"] += c.quantity
     candidates = []
     if order.status is OrderStatus.DRAFT:
-        candidates = dispatch.candidates(db.session, [line.item_id for line in order.lines],
+        candidates = dispatch_sources.candidates(db.session, [line.item_id for line in order.lines],
                                          on=date.today(), exclude_depot_id=order.to_depot_id)
     return {"order": order, "unmet": dispatch.unmet(order), "covered": covered,
             "depots": dispatch.supplying_depots(order), "candidates": candidates,

@@ -5,15 +5,15 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from inventory.models import (Agreement, AgreementLine, AgreementMode, CallOffStatus, Movement,
-                              MovementKind, OrderStatus, Partner, utcnow)
-from inventory.services import bookings, dispatch, dispatch_picking, dispatch_receipt, ledger
+from inventory.models import (Agreement, AgreementLine, AgreementMode, CallOffStatus, Depot, Item,
+                              Movement, MovementKind, OrderStatus, Partner, Unit, utcnow)
+from inventory.services import (bookings, dispatch, dispatch_picking, dispatch_receipt,
+                                dispatch_sources, ledger)
 from inventory.services.dispatch_picking import PickRefused
 from inventory.services.dispatch_receipt import ReceivedLine
 from inventory.services.errors import InsufficientStock, InvalidInput, InvalidTransition
 from tests import factories
 from tests.services.test_dispatch import FOOD, QUILT, TENT, TORCH, ctx, get, order_for, reserved  # noqa: F401
-from inventory.models import Depot, Item, Unit
 
 
 def scan(session, user, order, lot_code, quantity, depot="DEP-S1", kind="issue", **extra):
@@ -178,5 +178,5 @@ def test_agreement_call_off_is_proposed_called_and_received(session, ctx, world)
     with pytest.raises(InvalidTransition):
         dispatch_receipt.receive_calloff(session, user("admin"), calloff, quantity=1, now=utcnow())
     # what is already called off is no longer on offer to the next order
-    assert [o.quantity for o in dispatch.offers(session, [agreement.lines[0].item_id],
+    assert [o.quantity for o in dispatch_sources.offers(session, [agreement.lines[0].item_id],
                                                 on=date.today())] == [20]

@@ -1,12 +1,10 @@
 """Distribution to households, timeliness, the dispatch_overdue rule and the daily report."""
-import uuid
 from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from inventory.models import (Agreement, AgreementLine, AgreementMode, Depot, Distribution,
-                              DispatchOrder, Item, Partner, Unit, utcnow)
+from inventory.models import Agreement, AgreementLine, AgreementMode, Item, Partner, Unit, utcnow
 from inventory.services import dispatch, dispatch_picking, dispatch_receipt, distribution, ledger
 from inventory.services.dispatch_reports import daily_report, dispatch_overdue_rule, on_time
 from inventory.services.errors import InsufficientStock, InvalidInput

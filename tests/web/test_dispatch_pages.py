@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from inventory.extensions import db
-from inventory.models import Balance, Distribution, DispatchOrder, OrderStatus, Unit, utcnow
+from inventory.models import Balance, Distribution, DispatchOrder, OrderStatus, Unit
 from inventory.services import ledger
 from tests import factories
 from tests.conftest import login
