@@ -86,10 +86,13 @@ def close_event(session: Session, user: User, event: DisasterEvent, *,
 
 
 def visible_events(user: User) -> sa.Select:
-    """Events whose main unit or an affected area lies in the user's area, newest first."""
+    """Events whose main unit or an affected area lies in the user's area or covers it (a
+    district's flood concerns its communities), newest first."""
     stmt = sa.select(DisasterEvent)
-    if access.scope_path(user) is not None:
-        units = sa.select(Unit.id).where(access.unit_filter(user))
+    path = access.scope_path(user)
+    if path is not None:
+        units = sa.select(Unit.id).where(sa.or_(access.unit_filter(user),
+                                                sa.literal(path).like(Unit.path + "%")))
         areas = sa.select(DisasterEventArea.event_id).where(DisasterEventArea.unit_id.in_(units))
         stmt = stmt.where(sa.or_(DisasterEvent.unit_id.in_(units), DisasterEvent.id.in_(areas)))
     return stmt.order_by(DisasterEvent.started_at.desc(), DisasterEvent.id.desc())

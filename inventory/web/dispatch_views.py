@@ -64,6 +64,11 @@ def after_action(order: DispatchOrder, errors: dict, message: str):
     return redirect(url_for("web.order_detail", code=order.code))
 
 
+def _filled(form) -> dict:
+    """The form's non-blank fields (blank optional fields take their defaults)."""
+    return {key: value for key, value in form_data(form).items() if value is not None}
+
+
 def _supplying(order: DispatchOrder, depot_code: str) -> Depot:
     depot = next((d for d in dispatch.supplying_depots(order) if d.code == depot_code), None)
     if depot is None:
@@ -140,7 +145,7 @@ def order_dispatch(code: str):
     order = dispatch.get_order(db.session, current_actor(), code)
 
     def action():
-        data = DispatchIn().load(form_data(request.form))
+        data = DispatchIn().load(_filled(request.form))
         return dispatch_picking.dispatch(
             db.session, current_actor(), order, now=utcnow(), vehicle=data["vehicle"],
             driver=data["driver"], driver_phone=data["driver_phone"],
@@ -187,7 +192,7 @@ def calloff_receive(code: str):
     order = calloff.order
 
     def action():
-        data = CallOffReceiveIn().load(form_data(request.form))
+        data = CallOffReceiveIn().load(_filled(request.form))
         depot = units.get_depot(db.session, data["depot_code"]) if data.get("depot_code") \
             else None
         return dispatch_receipt.receive_calloff(
@@ -201,7 +206,7 @@ def calloff_receive(code: str):
 @permission_required(Permission.VIEW)
 def order_label_image(code: str):
     order = dispatch.get_order(db.session, current_actor(), code)
-    label = Label(payload=qr.payload("order", order.code, public_url()), title=order.code,
-                  lines=(order.to_unit.name, order.event.name))
+    label = Label(payload=qr.payload("order", order.code, public_url()),
+                  title=order.to_unit.name, lines=(order.code, order.event.name))
     return Response(label_svg(label), mimetype="image/svg+xml",
                     headers={"Cache-Control": "private, max-age=300"})
