@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from inventory.models import Depot, DepotKind, Item, MovementKind, Role, Unit, User
-from inventory.services import catalog, movements, units, users
+from inventory.services import catalog, demo_dispatch, movements, units, users
 from inventory.services.movements import Actor
 
 CITY, DISTRICT, OTHER_DISTRICT = "150600", "150603", "150602"
@@ -49,6 +49,8 @@ def load(session: Session, *, now: datetime, tiers: list[str], password: str) ->
     demo_users = _users(session, tree, now=now, password=password)
     admin = session.scalar(sa.select(User).where(User.username == "admin"))
     _stock(session, tree, depots, now=now, actor_user=admin)
+    if admin is not None:
+        demo_dispatch.load(session, now=now, admin=admin)
     return DemoResult(created=True, users=demo_users)
 
 
