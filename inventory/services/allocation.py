@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 # Hours to pick and load at a depot, and per step in the tier tree (an estimate).
@@ -242,7 +242,3 @@ def _call_off(item_id: int, remaining: int, offers: list[Offer], offer_left: dic
 def norm_quantity(people: int, per_person) -> int:
     """Pieces for `people` at a per-person norm, rounded up (a Decimal norm stays exact)."""
     return math.ceil(people * per_person)
-
-
-def with_quantity(allocation: Allocation, quantity: int) -> Allocation:
-    return replace(allocation, quantity=quantity)

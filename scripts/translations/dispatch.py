@@ -204,7 +204,7 @@ T = {
     "Record the distribution": "登记发放",
     "Relocated people": "转移安置人数",
     "Relocated people (estimate)": "转移安置人数(估计)",
-    "Request": "需求",
+    "Request": "需求单",
     "Request goods": "申请物资",
     "Requested": "需求",
     "Requests and orders": "需求与调拨单",
@@ -250,8 +250,7 @@ T = {
     "owner approved": "储备单位已同意",
     "today %(n)s": "当日 %(n)s",
     "…or these items": "…或列出物资",
-}
-T.update({
     "Approved for dispatch": "已批准",
     "Ongoing": "进行中",
-})
+    "Requested at": "申请时间",
+}
