@@ -9,8 +9,8 @@ from inventory.models.agreements import (Agreement, AgreementCheck, AgreementChe
                                          AgreementLine, AgreementMode, Partner, PartnerSite)
 from inventory.models.alerts import (Alert, AlertKind, AlertSeverity, AlertState,  # noqa: F401
                                      DepotMinimum, ReadinessSnapshot)
-from inventory.models.dispatch import (CallOff, CallOffStatus, DisasterEvent,  # noqa: F401
-                                       DisasterEventArea, DispatchAllocation, DispatchApproval,
-                                       DispatchLine, DispatchOrder, DispatchRequest,
-                                       DispatchRequestLine, Distribution, DistributionLine,
-                                       EventStatus, EventType, OrderStatus)
+from inventory.models.dispatch import (CallOff, CallOffStatus, CodeSequence,  # noqa: F401
+                                       DisasterEvent, DisasterEventArea, DispatchAllocation,
+                                       DispatchApproval, DispatchLine, DispatchOrder,
+                                       DispatchRequest, DispatchRequestLine, Distribution,
+                                       DistributionLine, EventStatus, EventType, OrderStatus)

@@ -350,3 +350,13 @@ class DistributionLine(db.Model):
     distribution: Mapped[Distribution] = relationship(back_populates="lines")
     item: Mapped[Item] = relationship()
     lot: Mapped[Lot] = relationship()
+
+
+class CodeSequence(db.Model):
+    """The last number given out per code stem (e.g. ``DO20260701-``), so records created
+    at the same moment never get the same readable code."""
+
+    __tablename__ = "code_sequence"
+
+    stem: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    last: Mapped[int] = mapped_column(sa.Integer, default=0)

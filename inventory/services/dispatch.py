@@ -114,12 +114,12 @@ def create_order(session: Session, user: User, *, event: DisasterEvent, to_unit:
         raise field_error("people", N_("Give either the number of people or item lines."))
     wanted = list(lines) if lines else (norm_lines(session, people) if people else [])
     _check_lines(wanted)
-    request = DispatchRequest(code=next_code(session, DispatchRequest, "RQ", now), event=event,
+    request = DispatchRequest(code=next_code(session, "RQ", now), event=event,
                               unit=to_unit, depot=to_depot, people=people, requested_at=now,
                               needed_by=needed_by, note=note or "", created_by_id=user.id)
     request.lines = [DispatchRequestLine(item=item, quantity=q) for item, q in wanted]
     session.add(request)
-    order = DispatchOrder(code=next_code(session, DispatchOrder, "DO", now), event=event,
+    order = DispatchOrder(code=next_code(session, "DO", now), event=event,
                           request=request, to_unit=to_unit, to_depot=to_depot, people=people,
                           requested_at=now, needed_by=needed_by, target_hours=target_hours,
                           note=note or "", created_by_id=user.id, created_at=now)
@@ -288,6 +288,8 @@ def approve(session: Session, user: User, order: DispatchOrder, *, now: datetime
     access.require(user, Permission.APPROVE_DISPATCH)
     access.require_unit(user, order.to_unit)
     _require_draft(order)
+    lock(session, order, (OrderStatus.DRAFT,))
+    session.refresh(order, ["approvals"])  # another approver may have signed meanwhile
     if not order.allocations and not order.calloffs:
         raise InvalidTransition(N_("Nothing is allocated; adjust the proposal first."))
     _owner_approvals(order, user, now)
@@ -345,6 +347,7 @@ def cancel(session: Session, user: User, order: DispatchOrder, *, now: datetime,
     """Cancel before anything left a depot; reservations are released, call-offs withdrawn."""
     access.require(user, Permission.DISPATCH)
     access.require_unit(user, order.to_unit)
+    lock(session, order, (OrderStatus.DRAFT, *RESERVING))
     if order.status is OrderStatus.PICKING and any(a.picked for a in order.allocations):
         raise InvalidTransition(N_("Goods of order %(code)s have been picked; reverse those "
                                    "bookings before cancelling."), code=order.code)

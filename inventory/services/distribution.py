@@ -89,7 +89,7 @@ def distribute(session: Session, user: User, *, event: DisasterEvent, depot: Dep
         return existing
     require_active(event)
     _check(household_head, household_size, lines)
-    record = Distribution(code=next_code(session, Distribution, "DS", now), event=event,
+    record = Distribution(code=next_code(session, "DS", now), event=event,
                           depot=depot, household_head=household_head.strip()[:100],
                           id_number_masked=mask_id_number(id_number),
                           household_size=household_size, distributed_at=now,

@@ -5,10 +5,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from inventory.models import (DisasterEvent, DisasterEventArea, DispatchOrder, EventStatus,
-                              EventType, OrderStatus, Unit, User)
+from inventory.models import (CodeSequence, DisasterEvent, DisasterEventArea, DispatchOrder,
+                              EventStatus, EventType, OrderStatus, Unit, User)
 from inventory.services import access
 from inventory.services.access import Permission
 from inventory.services.errors import N_, InvalidTransition, NotFound, field_error
@@ -17,12 +18,14 @@ from inventory.services.users import audit
 LIVE_ORDER_STATUSES = (OrderStatus.APPROVED, OrderStatus.PICKING, OrderStatus.DISPATCHED)
 
 
-def next_code(session: Session, model, prefix: str, now: datetime) -> str:
-    """The next readable code of the day, e.g. DO20260701-003 (unique column guards races)."""
+def next_code(session: Session, prefix: str, now: datetime) -> str:
+    """The next readable code of the day, e.g. DO20260701-003, from an atomic counter."""
     stem = f"{prefix}{now:%Y%m%d}-"
-    taken = session.scalar(sa.select(sa.func.max(model.code)).where(model.code.like(stem + "%")))
-    number = int(taken.rsplit("-", 1)[1]) + 1 if taken and taken.rsplit("-", 1)[1].isdigit() else 1
-    return f"{stem}{number:03d}"
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = (insert(CodeSequence).values(stem=stem, last=1)
+            .on_conflict_do_update(index_elements=["stem"], set_={"last": CodeSequence.last + 1})
+            .returning(CodeSequence.last))
+    return f"{stem}{session.execute(stmt).scalar_one():03d}"
 
 
 def create_event(session: Session, user: User, *, name: str, unit: Unit, started_at: datetime,
@@ -37,7 +40,7 @@ def create_event(session: Session, user: User, *, name: str, unit: Unit, started
         access.require_unit(user, area)
     if code and session.scalar(sa.select(DisasterEvent.id).where(DisasterEvent.code == code)):
         raise field_error("code", N_("Code %(code)s is already used."), code=code)
-    event = DisasterEvent(code=code or next_code(session, DisasterEvent, "EV", now), name=name,
+    event = DisasterEvent(code=code or next_code(session, "EV", now), name=name,
                           type=type, unit=unit, started_at=started_at,
                           response_level=response_level, affected_people=affected_people or 0,
                           relocated_people=relocated_people or 0, note=note or "",

@@ -189,3 +189,11 @@ def test_closed_event_takes_no_orders_and_cannot_close_with_live_orders(session,
 def test_needed_by_sets_the_horizon(session, ctx):
     order = order_for(session, ctx, [(QUILT, 5)], needed_by=utcnow() + timedelta(hours=3))
     assert 2.9 < dispatch.horizon_hours(order, utcnow()) <= 3
+
+
+def test_codes_are_readable_and_never_repeat(session, ctx):
+    first = order_for(session, ctx, [(QUILT, 1)])
+    second = order_for(session, ctx, [(QUILT, 1)])
+    stem = f"DO{utcnow():%Y%m%d}-"
+    assert (first.code, second.code) == (f"{stem}001", f"{stem}002")
+    assert first.request.code.startswith("RQ") and first.request.code != second.request.code
