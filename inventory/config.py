@@ -45,6 +45,8 @@ class Defaults:
     SQLITE_SYNCHRONOUS = "FULL"
     # Alerts are re-evaluated on read at most this often when stock moved (negative: never).
     ALERT_REFRESH_SECONDS = 60
+    # Approvals a dispatch order needs (2 = two different bureau users must approve).
+    DISPATCH_APPROVERS = 1
 
 
 def load(app: Flask, test_config: Mapping[str, Any] | None) -> None:

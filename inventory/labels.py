@@ -52,6 +52,20 @@ LABELS: dict[str, dict[str, str]] = {
     "severity": {"critical": N_("Severe"), "warning": N_("Warning"), "info": N_("Notice")},
     "alert_state": {"open": N_("Open"), "acknowledged": N_("Acknowledged"),
                     "resolved": N_("Resolved")},
+    "event_type": {
+        "flood": N_("Flood"), "earthquake": N_("Earthquake"), "storm": N_("Storm"),
+        "snow": N_("Snow and ice"), "drought": N_("Drought"), "fire": N_("Fire"),
+        "geological": N_("Geological hazard"), "other": N_("Other"),
+    },
+    "event_status": {"active": N_("Ongoing"), "closed": N_("Closed")},
+    "order_status": {
+        "draft": N_("Draft"), "approved": N_("Approved for dispatch"), "picking": N_("Picking"),
+        "dispatched": N_("Dispatched"), "received": N_("Received"), "cancelled": N_("Cancelled"),
+    },
+    "calloff_status": {"proposed": N_("Proposed"), "called": N_("Called off"),
+                       "received": N_("Received"), "cancelled": N_("Cancelled")},
+    "response_level": {"1": N_("Level I"), "2": N_("Level II"), "3": N_("Level III"),
+                       "4": N_("Level IV")},
 }
 
 

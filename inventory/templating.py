@@ -54,6 +54,8 @@ def url_with(**changes) -> str:
 NAV = [
     ("web.home", N_("Home"), "view"),
     ("web.scan", N_("Scan"), "book_stock"),
+    ("web.event_list", N_("Disasters"), "view"),
+    ("web.order_list", N_("Dispatch orders"), "view"),
     ("web.unit_tree", N_("Units and depots"), "view"),
     ("web.stock_list", N_("Stock"), "view"),
     ("web.item_list", N_("Catalogue"), "view"),

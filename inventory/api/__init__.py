@@ -5,5 +5,5 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from inventory.api import (agreements, alerts, catalogue, docs, movements,  # noqa: E402,F401
-                           readiness, stock)
+from inventory.api import (agreements, alerts, catalogue, dispatch, docs,  # noqa: E402,F401
+                           movements, readiness, stock)

@@ -24,6 +24,7 @@ from inventory.services import access, bookings, catalog, movements, scans, unit
 from inventory.services.access import Permission
 from inventory.services.errors import DomainError
 from inventory.services.pagination import paginate
+from inventory.web.dispatch_links import order_page_url
 
 
 # Schema instances are stateless and reused: building one per request (marshmallow deep-copies
@@ -146,5 +147,7 @@ def scans_create():
 def _page_url(result: dict) -> str:
     if result["kind"] == "lot":
         return url_for("web.lot_detail", lot_code=result["code"])
+    if result["kind"] == "order":
+        return order_page_url(result["code"], result["order"])
     return url_for("web.depot_detail", depot_code=result["code"])
 

@@ -9,3 +9,8 @@ from inventory.models.agreements import (Agreement, AgreementCheck, AgreementChe
                                          AgreementLine, AgreementMode, Partner, PartnerSite)
 from inventory.models.alerts import (Alert, AlertKind, AlertRun, AlertSeverity,  # noqa: F401
                                      AlertState, DepotMinimum, ReadinessSnapshot)
+from inventory.models.dispatch import (CallOff, CallOffStatus, CodeSequence,  # noqa: F401
+                                       DisasterEvent, DisasterEventArea, DispatchAllocation,
+                                       DispatchApproval, DispatchLine, DispatchOrder,
+                                       DispatchRequest, DispatchRequestLine, Distribution,
+                                       DistributionLine, EventStatus, EventType, OrderStatus)

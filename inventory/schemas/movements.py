@@ -125,3 +125,4 @@ class ScanOut(BaseSchema):
     available = fields.Integer(allow_none=True)
     owners = fields.List(fields.Dict())
     warnings = fields.List(fields.Nested(WarningOut))
+    order = fields.Dict(allow_none=True)  # a dispatch order: status, action, what to pick here

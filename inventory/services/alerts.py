@@ -24,11 +24,12 @@ from inventory.models import (Alert, AlertKind, AlertRun, AlertSeverity, AlertSt
 from inventory.models.base import as_utc
 from inventory.services import access, readiness_load
 from inventory.services.alert_rules import DEFAULT_RULES, AlertCandidate, collect  # noqa: F401
+from inventory.services.dispatch_reports import dispatch_overdue_rule
 from inventory.services.errors import N_, InvalidTransition, NotFound
 from inventory.services.queries import in_subtree
 
 # Every rule `evaluate` runs; other modules append theirs (e.g. dispatch_overdue).
-RULES: list = list(DEFAULT_RULES)
+RULES: list = [*DEFAULT_RULES, dispatch_overdue_rule]
 # Within a severity, the alerts about readiness come before those about single lots.
 KIND_ORDER = ("shortfall", "bases_below_target", "dispatch_overdue", "below_minimum", "expired",
               "check_overdue", "agreement_expiring", "preposition_below_target", "expiring")

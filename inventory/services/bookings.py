@@ -15,7 +15,7 @@ import sqlalchemy.orm
 from sqlalchemy.orm import Session
 
 from inventory.models import Balance, Depot, Lot, LotSource, Movement, MovementKind, Unit, User
-from inventory.services import access, catalog, movements, units
+from inventory.services import access, catalog, dispatch_picking, movements, units
 from inventory.services.access import Permission
 from inventory.services.errors import N_, DomainError, Forbidden, NotFound, field_error
 from inventory.services.movements import Actor
@@ -46,6 +46,11 @@ def book(session: Session, user: User, command: dict[str, Any], *, now: datetime
     depot = access.require_depot(user, units.get_depot(session, command["depot_code"]))
     actor = Actor(user=user, request_id=command["request_id"], request_hash=request_hash,
                   reason=command.get("reason") or "", order_code=command.get("order_code"))
+    if command.get("order_code"):  # a pick for a dispatch order
+        booked, warnings = dispatch_picking.pick(session, actor, depot, command, now)
+        result = booking_of(session, booked)
+        result.warnings += warnings
+        return result
     handler = _HANDLERS[kind]
     booked = handler(session, actor, depot, command, now)
     result = booking_of(session, booked if isinstance(booked, list) else [booked])

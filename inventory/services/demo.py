@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from inventory.models import Depot, DepotKind, Item, MovementKind, Role, Unit, User
-from inventory.services import alerts, catalog, demo_agreements, movements, units, users
+from inventory.services import (alerts, catalog, demo_agreements, demo_dispatch, movements,
+                                units, users)
 from inventory.services.movements import Actor
 
 CITY, DISTRICT, OTHER_DISTRICT = "150600", "150603", "150602"
@@ -51,6 +52,8 @@ def load(session: Session, *, now: datetime, tiers: list[str], password: str) ->
     _stock(session, tree, depots, now=now, actor_user=admin)
     if DISTRICT in tree:
         demo_agreements.load(session, tree[DISTRICT], depots, now=now, checker=admin)
+    if admin is not None:
+        demo_dispatch.load(session, now=now, admin=admin)
     alerts.evaluate(session, today=now.date(), now=now, trigger="demo")
     alerts.take_snapshots(session, today=now.date(), now=now)
     return DemoResult(created=True, users=demo_users)

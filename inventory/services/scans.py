@@ -7,10 +7,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from inventory.models import Balance, Depot, Lot, Unit, User
+from inventory.models import Balance, Depot, DispatchOrder, Lot, Unit, User
 from inventory.qr import Scanned, parse
-from inventory.services import access, units
+from inventory.services import access, dispatch_picking, units
 from inventory.services.bookings import fefo_hint
+from inventory.services.dispatch import get_order
 from inventory.services.errors import N_, NotFound, field_error
 from inventory.services.movements import get_lot
 
@@ -25,18 +26,25 @@ def read(session: Session, text: str) -> Scanned:
         return Scanned("lot", code)
     if code and session.scalar(sa.select(Depot.id).where(Depot.code == code)) is not None:
         return Scanned("depot", code)
+    if code and session.scalar(sa.select(DispatchOrder.id).where(DispatchOrder.code == code)):
+        return Scanned("order", code)
     raise field_error("payload", N_("This is not one of our labels."))
 
 
 def resolve(session: Session, user: User, text: str, *, depot_code: str | None,
             today: date) -> dict[str, Any]:
-    """Describe the scanned lot (with on-hand at the keeper's depot) or depot."""
+    """Describe the scanned lot (with on-hand at the keeper's depot), depot or dispatch order."""
     scanned = read(session, text)
     if scanned.kind == "depot":
         depot = access.require_depot(user, units.get_depot(session, scanned.code))
         return {"kind": "depot", "code": depot.code, "name": depot.name,
                 "depot": {"code": depot.code, "name": depot.name, "unit_code": depot.unit.code,
                           "unit_name": depot.unit.name}, "owners": [], "warnings": []}
+    if scanned.kind == "order":
+        depot = (access.require_depot(user, units.get_depot(session, depot_code))
+                 if depot_code else None)
+        return dispatch_picking.describe(session, user, get_order(session, user, scanned.code),
+                                         depot)
     if scanned.kind != "lot":
         raise NotFound(N_("%(kind)s %(code)s not found."), kind=scanned.kind, code=scanned.code)
     lot = get_lot(session, scanned.code)

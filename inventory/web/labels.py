@@ -107,9 +107,9 @@ def label_sheet():
 @bp.get("/q/<any(T, D, O):kind>/<path:code>")
 @permission_required(Permission.VIEW)
 def qr_redirect(kind: str, code: str):
-    """Where a label leads a phone's own camera app: the lot or depot page."""
+    """Where a label leads a phone's own camera app: the lot, depot or dispatch order page."""
     if kind == "T":
         return redirect(url_for("web.lot_detail", lot_code=code))
     if kind == "D":
         return redirect(url_for("web.depot_detail", depot_code=code))
-    raise NotFound(N_("Dispatch order %(code)s not found."), code=code)
+    return redirect(url_for("web.order_detail", code=code))

@@ -87,6 +87,11 @@
     post(app.dataset.scanUrl, depot() ? { payload: text, depot_code: depot() } : { payload: text })
       .then(function (result) {
         if (!result.ok) { feedback("error", problemText(result.body, String(result.status))); return; }
+        if (result.body.kind === "order") {  // a dispatch order: its pick list or receipt form
+          feedback("ok", result.body.name);
+          window.location.href = result.body.url;
+          return;
+        }
         if (result.body.kind === "depot") {
           setDepot(result.body.code);
           feedback("ok", result.body.name);

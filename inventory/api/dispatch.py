@@ -1,0 +1,218 @@
+"""Events and dispatch orders (contract.md "Events", "Dispatch"): same services as the pages."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app, request
+
+from inventory.api import bp
+from inventory.api.common import args, dump_page, json_body, paging
+from inventory.api.spec import documented
+from inventory.auth import current_actor, permission_required
+from inventory.extensions import db
+from inventory.models import DisasterEvent, DispatchOrder, utcnow
+from inventory.schemas.common import page_schema
+from inventory.schemas.dispatch import (CallOffOut, CallOffReceiveIn, CancelIn, DispatchIn,
+                                        EventArgs, EventIn, EventOut, OrderArgs, OrderIn,
+                                        OrderOut, ReceiveIn)
+from inventory.services import (catalog, dispatch, dispatch_picking, dispatch_receipt, events,
+                                units)
+from inventory.services.access import Permission
+from inventory.services.dispatch_receipt import ReceivedLine
+from inventory.services.movements import get_lot
+from inventory.services.errors import N_, NotFound
+from inventory.services.pagination import paginate
+
+
+def to_utc(value: datetime | None) -> datetime | None:
+    """A client's time as UTC; naive times are read in INVENTORY_TIMEZONE."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
+    return value.astimezone(timezone.utc)
+
+
+def optional_body() -> Any:
+    """The JSON body, or {} when none was sent (approve and cancel need no fields)."""
+    return json_body() if request.get_data() else {}
+
+
+def create_event(data: dict[str, Any]) -> DisasterEvent:
+    """Resolve codes and create the event (shared by the API and the page)."""
+    session = db.session
+    unit = units.get_unit(session, data.pop("unit_code"))
+    areas = [units.get_unit(session, code) for code in data.pop("area_codes", [])]
+    started = to_utc(data.pop("started_at", None)) or utcnow()
+    return events.create_event(session, current_actor(), unit=unit, areas=areas,
+                               started_at=started, now=utcnow(), **data)
+
+
+def create_order(data: dict[str, Any]) -> DispatchOrder:
+    """Resolve codes and create the request, the draft order and its proposal."""
+    session, user = db.session, current_actor()
+    event = events.get_event(session, user, data["event_code"])
+    to_unit = units.get_unit(session, data["to_unit_code"])
+    to_depot = units.get_depot(session, data["to_depot_code"]) if data.get(
+        "to_depot_code") else None
+    lines = [(catalog.get_item(session, line["item_code"]), line["quantity"])
+             for line in data.get("lines") or []]
+    return dispatch.create_order(
+        session, user, event=event, to_unit=to_unit, to_depot=to_depot, lines=lines or None,
+        people=data.get("people"), needed_by=to_utc(data.get("needed_by")),
+        note=data.get("note") or "", now=utcnow(),
+        target_hours=data.get("target_hours") or to_unit.horizon_hours)
+
+
+def received_lines(lines: list[dict]) -> list[ReceivedLine]:
+    result = []
+    for line in lines:
+        lot = None
+        if line.get("lot_code"):
+            lot = get_lot(db.session, line["lot_code"])
+            if lot is None:
+                raise NotFound(N_("Lot %(code)s not found."), code=line["lot_code"])
+        result.append(ReceivedLine(item=catalog.get_item(db.session, line["item_code"]),
+                                   quantity=line["quantity"], lot=lot))
+    return result
+
+
+@bp.get("/events")
+@documented("List disaster events in your area", "events", query=EventArgs,
+            response=page_schema(EventOut))
+@permission_required(Permission.VIEW)
+def events_list():
+    values = args(EventArgs())
+    page_args = paging(values)
+    stmt = events.visible_events(current_actor())
+    if values.get("status"):
+        stmt = stmt.where(DisasterEvent.status == values["status"])
+    if values.get("q"):
+        stmt = stmt.where(sa.or_(DisasterEvent.name.ilike(f"%{values['q']}%"),
+                                 DisasterEvent.code.ilike(f"%{values['q']}%")))
+    return dump_page(paginate(db.session, stmt, **page_args), EventOut())
+
+
+@bp.post("/events")
+@documented("Record a disaster event", "events", body=EventIn, response=EventOut, status=201)
+@permission_required(Permission.DISPATCH)
+def events_create():
+    event = create_event(EventIn().load(json_body()))
+    db.session.commit()
+    return EventOut().dump(event), 201
+
+
+@bp.get("/events/<code>")
+@documented("One disaster event", "events", response=EventOut)
+@permission_required(Permission.VIEW)
+def events_detail(code: str):
+    return EventOut().dump(events.get_event(db.session, current_actor(), code))
+
+
+@bp.get("/dispatch-orders")
+@documented("List dispatch orders you may see", "dispatch", query=OrderArgs,
+            response=page_schema(OrderOut))
+@permission_required(Permission.VIEW)
+def orders_list():
+    values = args(OrderArgs())
+    page_args = paging(values)
+    stmt = dispatch.visible_orders(current_actor())
+    if values.get("status"):
+        stmt = stmt.where(DispatchOrder.status == values["status"])
+    if values.get("event"):
+        stmt = stmt.where(DispatchOrder.event_id == events.get_event(
+            db.session, current_actor(), values["event"]).id)
+    if values.get("q"):
+        stmt = stmt.where(DispatchOrder.code.ilike(f"%{values['q']}%"))
+    return dump_page(paginate(db.session, stmt, **page_args), OrderOut())
+
+
+@bp.post("/dispatch-orders")
+@documented("Request goods and get the proposed allocation (a draft order)", "dispatch",
+            body=OrderIn, response=OrderOut, status=201)
+@permission_required(Permission.DISPATCH)
+def orders_create():
+    order = create_order(OrderIn().load(json_body()))
+    db.session.commit()
+    return OrderOut().dump(order), 201
+
+
+@bp.get("/dispatch-orders/<code>")
+@documented("One dispatch order with its allocation and progress", "dispatch",
+            response=OrderOut)
+@permission_required(Permission.VIEW)
+def orders_detail(code: str):
+    return OrderOut().dump(dispatch.get_order(db.session, current_actor(), code))
+
+
+@bp.post("/dispatch-orders/<code>/approve")
+@documented("Approve: reserve the allocated stock (409 if no longer free)", "dispatch",
+            response=OrderOut)
+@permission_required(Permission.APPROVE_DISPATCH)
+def orders_approve(code: str):
+    optional_body()
+    order = dispatch.approve(db.session, current_actor(),
+                             dispatch.get_order(db.session, current_actor(), code), now=utcnow(),
+                             approvers_required=int(current_app.config["DISPATCH_APPROVERS"]))
+    db.session.commit()
+    return OrderOut().dump(order)
+
+
+@bp.post("/dispatch-orders/<code>/cancel")
+@documented("Cancel and release the reservations", "dispatch", body=CancelIn,
+            response=OrderOut)
+@permission_required(Permission.DISPATCH)
+def orders_cancel(code: str):
+    data = CancelIn().load(optional_body())
+    order = dispatch.cancel(db.session, current_actor(),
+                            dispatch.get_order(db.session, current_actor(), code), now=utcnow(),
+                            reason=data["reason"])
+    db.session.commit()
+    return OrderOut().dump(order)
+
+
+@bp.post("/dispatch-orders/<code>/dispatch")
+@documented("Send what was picked (vehicle, driver, departure, ETA)", "dispatch",
+            body=DispatchIn, response=OrderOut)
+@permission_required(Permission.BOOK_STOCK)
+def orders_dispatch(code: str):
+    data = DispatchIn().load(optional_body())
+    order = dispatch_picking.dispatch(
+        db.session, current_actor(), dispatch.get_order(db.session, current_actor(), code),
+        now=utcnow(), vehicle=data["vehicle"], driver=data["driver"],
+        driver_phone=data["driver_phone"], departed_at=to_utc(data.get("departed_at")),
+        eta=to_utc(data.get("eta")))
+    db.session.commit()
+    return OrderOut().dump(order)
+
+
+@bp.post("/dispatch-orders/<code>/receive")
+@documented("Confirm receipt; less than shipped is booked as a loss", "dispatch",
+            body=ReceiveIn, response=OrderOut)
+@permission_required(Permission.BOOK_STOCK)
+def orders_receive(code: str):
+    data = ReceiveIn().load(optional_body())
+    order = dispatch.get_order(db.session, current_actor(), code)
+    depot = units.get_depot(db.session, data["depot_code"]) if data.get("depot_code") else None
+    dispatch_receipt.receive(db.session, current_actor(), order, now=utcnow(), depot=depot,
+                             lines=received_lines(data["lines"]), note=data["note"])
+    db.session.commit()
+    return OrderOut().dump(order)
+
+
+@bp.post("/call-offs/<code>/receive")
+@documented("Book what a partner delivered under a call-off", "dispatch",
+            body=CallOffReceiveIn, response=CallOffOut)
+@permission_required(Permission.BOOK_STOCK)
+def calloffs_receive(code: str):
+    data = CallOffReceiveIn().load(json_body())
+    calloff = dispatch_receipt.calloff_by_code(db.session, current_actor(), code)
+    depot = units.get_depot(db.session, data["depot_code"]) if data.get("depot_code") else None
+    dispatch_receipt.receive_calloff(
+        db.session, current_actor(), calloff, quantity=data["quantity"], now=utcnow(),
+        depot=depot, batch_no=data["batch_no"], expiry_date=data.get("expiry_date"))
+    db.session.commit()
+    return CallOffOut().dump(calloff)

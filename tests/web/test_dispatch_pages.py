@@ -1,0 +1,156 @@
+"""Dispatch pages end to end with the test client: event, request, approve, pick, dispatch,
+receive, distribute, report; in Chinese and English; errors in place."""
+import io
+import re
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from inventory.extensions import db
+from inventory.models import Balance, Distribution, DispatchOrder, OrderStatus, Unit
+from inventory.services import ledger
+from tests import factories
+from tests.conftest import login
+
+
+@pytest.fixture
+def shelter(app, world):
+    with app.app_context():
+        unit = db.session.scalar(sa.select(Unit).where(Unit.code == "S1C1"))
+        factories.make_depot(db.session, "DEP-S1C1", unit, name="Community One Shelter")
+        db.session.commit()
+
+
+def logout(client):
+    client.post("/logout")
+
+
+def new_event(client):
+    response = client.post("/events/new", data={
+        "name": "Flood 2026", "type": "flood", "unit_code": "D1", "area_codes": ["S1", "S2"],
+        "started_at": "2026-07-01T06:00", "affected_people": "3000", "response_level": "3"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return response.headers["Location"].rsplit("/", 1)[1]
+
+
+def new_order(client, event_code, **data):
+    response = client.post(f"/events/{event_code}/requests/new", data={
+        "to_unit_code": "S1C1", "to_depot_code": "DEP-S1C1", **data})
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    return response.headers["Location"].rsplit("/", 1)[1]
+
+
+def test_event_and_request_forms_show_errors_in_place(client, world, shelter):
+    login(client, "dispatcher")
+    response = client.post("/events/new", data={"name": "", "unit_code": "D1"})
+    assert response.status_code == 422 and 'id="name-error"' in response.get_data(as_text=True)
+    code = new_event(client)
+    page = client.get(f"/events/{code}").get_data(as_text=True)
+    assert "Flood 2026" in page and "洪涝" in page and "三级" in page
+    response = client.post(f"/events/{code}/requests/new", data={"to_unit_code": "S1C1"})
+    assert response.status_code == 422 and "人数" in response.get_data(as_text=True)
+    response = client.post(f"/events/{code}/requests/new", data={
+        "to_unit_code": "S1C1", "item_code": ["1010101"], "quantity": ["zero"]})
+    assert response.status_code == 422
+
+
+def test_the_whole_flow_through_the_pages(client, app, world, shelter):
+    login(client, "dispatcher")
+    event = new_event(client)
+    order = new_order(client, event, people="40")
+    page = client.get(f"/dispatch/orders/{order}").get_data(as_text=True)
+    assert "草稿" in page and "T1" in page and "Q1" in page
+    assert client.post(f"/dispatch/orders/{order}/approve").status_code == 403  # dispatcher
+    logout(client)
+
+    login(client, "bureau")
+    assert client.post(f"/dispatch/orders/{order}/approve").status_code == 302
+    assert "已批准" in client.get(f"/dispatch/orders/{order}").get_data(as_text=True)
+    logout(client)
+
+    login(client, "keeper")  # street one's keeper picks the quilts at DEP-S1
+    pick = client.get(f"/dispatch/orders/{order}/pick/DEP-S1")
+    assert pick.status_code == 200 and "Q1" in pick.get_data(as_text=True)
+    assert client.post(f"/dispatch/orders/{order}/pick/DEP-S1",
+                       data={"payload": f"http://x/q/O/{order}"}).status_code == 303
+    wrong = client.post(f"/dispatch/orders/{order}/pick/DEP-S1", data={"payload": "/q/T/T1"})
+    assert wrong.status_code in (403, 409)
+    done = client.post(f"/dispatch/orders/{order}/pick/DEP-S1", data={"payload": "/q/T/Q1"})
+    assert done.status_code == 303
+    logout(client)
+
+    login(client, "admin")  # the district depot's tents
+    assert client.post(f"/dispatch/orders/{order}/pick/DEP-D1",
+                       data={"payload": "T1", "quantity": "10"}).status_code == 303
+    response = client.post(f"/dispatch/orders/{order}/dispatch", data={
+        "vehicle": "蒙K12345", "driver": "王师傅", "eta": "2026-07-01T10:00",
+        "departed_at": "2026-07-01T09:00"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    receive = client.get(f"/dispatch/orders/{order}/receive").get_data(as_text=True)
+    inputs = dict(re.findall(r'<td>(T1|Q1)</td>.*?name="(received-\d+)"', receive, re.S))
+    assert set(inputs) == {"T1", "Q1"}
+    response = client.post(f"/dispatch/orders/{order}/receive", data={
+        "depot_code": "DEP-S1C1", inputs["T1"]: "10", inputs["Q1"]: "38"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+
+    response = client.post(f"/events/{event}/distribute", data={
+        "request_id": "dist-00000001", "depot_code": "DEP-S1C1", "household_head": "张三",
+        "id_number": "150602199001011234", "household_size": "4",
+        "item_code": ["1010101"], "quantity": ["1"]})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    sheet = client.get(f"/events/{event}/distributions?depot=DEP-S1C1").get_data(as_text=True)
+    assert "1506**********1234" in sheet and "150602199001011234" not in sheet
+    report = client.get(f"/events/{event}/report").get_data(as_text=True)
+    assert "每日统报" in report
+    xlsx = client.get(f"/events/{event}/report.xlsx")
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(xlsx.data)).worksheets[0]
+    assert any("帐篷" == cell.value for row in sheet.iter_rows() for cell in row)
+    with app.app_context():
+        assert db.session.scalar(sa.select(DispatchOrder.status)) is OrderStatus.RECEIVED
+        assert db.session.scalar(sa.select(sa.func.count(Distribution.id))) == 1
+        assert db.session.scalar(sa.select(sa.func.sum(Balance.reserved))) == 0
+        assert ledger.verify(db.session) == []
+
+
+def test_pages_in_english(client, world, shelter):
+    login(client, "dispatcher")
+    event = new_event(client)
+    order = new_order(client, event, item_code=["1010101"], quantity=["5"])
+    client.get("/?lang=en")
+    for url in ("/events", f"/events/{event}", f"/dispatch/orders/{order}", "/dispatch/orders",
+                f"/events/{event}/report", f"/events/{event}/distributions",
+                f"/events/{event}/requests/new", "/events/new"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Draft" in response.get_data(as_text=True) or url != f"/dispatch/orders/{order}"
+    assert "Daily report" in client.get(f"/events/{event}/report").get_data(as_text=True)
+
+
+def test_adjusting_and_illegal_actions(client, world, shelter):
+    login(client, "dispatcher")
+    event = new_event(client)
+    order = new_order(client, event, item_code=["1010101"], quantity=["5"])
+    page = client.get(f"/dispatch/orders/{order}").get_data(as_text=True)
+    allocation = re.search(r'name="(quantity-\d+)"', page).group(1)
+    response = client.post(f"/dispatch/orders/{order}/adjust", data={allocation: "abc"})
+    assert response.status_code == 422
+    assert client.post(f"/dispatch/orders/{order}/adjust", data={allocation: "3"}).status_code == 302
+    assert "缺口" in client.get(f"/dispatch/orders/{order}").get_data(as_text=True)
+    assert client.post(f"/dispatch/orders/{order}/cancel", data={"reason": "x"}).status_code == 302
+    response = client.post(f"/dispatch/orders/{order}/cancel")
+    assert response.status_code == 409  # already cancelled
+    assert client.get(f"/dispatch/orders/{order}/receive").status_code in (200, 409)
+
+
+def test_order_label_and_qr_link(client, world, shelter):
+    login(client, "dispatcher")
+    event = new_event(client)
+    order = new_order(client, event, item_code=["1010101"], quantity=["5"])
+    svg = client.get(f"/labels/order/{order}.svg")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+    response = client.get(f"/q/O/{order}")
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/dispatch/orders/{order}")
+    assert client.get("/dispatch/orders/DO-NOPE").status_code == 404
