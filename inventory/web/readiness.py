@@ -11,12 +11,12 @@ from inventory import reports
 from inventory.auth import current_actor, permission_required
 from inventory.extensions import db
 from inventory.freshness import refresh_alerts
-from inventory.i18n import locale_code, translate, translate_tree
+from inventory.i18n import locale_code, translate_tree
 from inventory.models import Depot, ReadinessSnapshot
 from inventory.schemas.readiness import ReadinessArgs
-from inventory.services import readiness, readiness_load
+from inventory.labels import label
+from inventory.services import exports, readiness_load
 from inventory.services.access import Permission
-from inventory.services.errors import N_
 from inventory.services.readiness_load import ReadinessReport
 from inventory.web import bp
 
@@ -79,39 +79,16 @@ def readiness_page():
         history=_history(report), **_drill_down(report)), 422 if errors else 200
 
 
-def plan_table(report: ReadinessReport, later: ReadinessReport, days: int) -> reports.Table:
-    """The purchase plan as a spreadsheet table with translated titles."""
-    items = report.items
-    plan = readiness.purchase_plan(report.readiness, later.readiness,
-                                   {code: item.pack_size for code, item in items.items()})
-    locale = locale_code()
-    columns = [translate(text) for text in (
-        N_("Code"), N_("Name"), N_("Unit of measure"), N_("Critical"), N_("Required"),
-        N_("Usable"), N_("To buy now"), N_("To buy for expiry"), N_("Pack size"),
-        N_("To buy (whole packs)"))]
-    rows = [(line.item_code, items[line.item_code].display_name(locale),
-             items[line.item_code].unit_of_measure,
-             translate(N_("Yes")) if line.critical else translate(N_("No")), line.required,
-             line.usable, line.to_buy_now, line.to_buy_for_expiry, line.pack_size, line.to_buy)
-            for line in plan]
-    notes = [translate(N_("Purchase plan for %(unit)s: %(people)s people, %(hours)s hours, "
-                          "as of %(date)s; expiry within %(days)s days."),
-                       unit=report.unit.name, people=report.readiness.target_people,
-                       hours=report.readiness.horizon_hours, date=report.on.isoformat(),
-                       days=days)]
-    return reports.Table(title=translate(N_("Purchase plan")), columns=columns, rows=rows,
-                         notes=notes)
-
-
 @bp.get("/readiness/purchase-plan")
 @permission_required(Permission.VIEW)
 def purchase_plan():
     values, errors = _args()
     report = _report(values)
     days = FUTURE_DAYS[-1]
-    later = _report(values, unit=report.unit, on=report.on + timedelta(days=days),
-                    people=report.readiness.target_people, hours=report.readiness.horizon_hours)
-    table = plan_table(report, later, days)
+    args = exports.ExportArgs(today=report.on, unit=report.unit, locale=locale_code(), label=label)
+    table = exports.purchase_plan_table(
+        db.session, args, people=report.readiness.target_people,
+        hours=report.readiness.horizon_hours, days=days, basis=report.basis, season=report.season)
     if request.args.get("format") == "xlsx" and not errors:
         name = f"purchase-plan-{report.unit.code}-{report.on.isoformat()}.xlsx"
         return Response(reports.xlsx_bytes(table), mimetype=reports.XLSX_MIMETYPE,

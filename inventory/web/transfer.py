@@ -147,6 +147,11 @@ EXPORT_TITLES = {
     "stock": N_("Stock on hand (by unit, depot, item, lot)"), "ledger": N_("Ledger for a period"),
     "write-offs": N_("Loss, scrap and write-off register"), "donations": N_("Donation ledger"),
     "requisitions": N_("Requisition ledger"),
+    "readiness": N_("Readiness against the target (per item)"),
+    "purchase-plan": N_("Purchase plan (to reach the target, and to rotate expiring stock)"),
+    "dispatches": N_("Dispatch register (orders, allocations, timeliness)"),
+    "distributions": N_("Distribution register (goods to households)"),
+    "agreements": N_("Agreement reserves (partners, lines, checks)"),
     "completeness": N_("Data completeness (units and depots not updated)"),
 }
 

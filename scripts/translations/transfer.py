@@ -81,3 +81,10 @@ T.update({
     'Unit code': '单位编码',
     'With agreements': '含协议储备',
 })
+T.update({
+    'Agreement reserves (partners, lines, checks)': '协议储备清单(企业、物资、核查)',
+    'Dispatch register (orders, allocations, timeliness)': '调拨记录(调拨单、调配明细、时效)',
+    'Distribution register (goods to households)': '发放台账(按户发放)',
+    'Purchase plan (to reach the target, and to rotate expiring stock)': '采购计划清单(补足缺口及到期轮换)',
+    'Readiness against the target (per item)': '保障能力测算(按物资)',
+})

@@ -59,7 +59,7 @@ def test_purchase_plan_on_screen_and_as_xlsx(client, world):
     assert response.headers["Content-Disposition"].endswith('.xlsx"')
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    header = rows.index(next(r for r in rows if r[0] == "编码"))
+    header = rows.index(next(r for r in rows if r[0] == "物资编码"))
     plan = {row[0]: row for row in rows[header + 1:]}
     assert plan["1040101"][6] == 300  # 100 people x 3 rations, none in stock
     assert "1010101" not in plan  # 100 tents cover 400 people

@@ -1,14 +1,10 @@
-"""Registers and reports as tables (`reports.Table`), for xlsx/csv downloads and the CLI.
-
-Each export reads with one SQL statement that returns plain rows (no ORM objects: a
-ledger can hold hundreds of thousands of movements) and is limited to a unit's subtree
-when one is given: stock held in it or owned by it, movements touching it.
-"""
+"""Registers from the ledger and stock: stock, ledger, write-offs, donations, requisitions,
+data completeness. Each reads with one SQL statement returning plain rows."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,46 +14,10 @@ from inventory.models import Balance, Depot, Item, Lot, LotSource, Movement, Mov
 from inventory.models.base import as_utc
 from inventory.reports import Table
 from inventory.services.queries import in_subtree
-from inventory.services.sheets import STOCK_COLUMNS, Column, titles
-
-Labeler = Callable[[str, Any], str]
-
-
-@dataclass(frozen=True)
-class ExportArgs:
-    """What to export: the area (None = everything), the period, the language of headers."""
-
-    today: date
-    unit: Unit | None = None
-    since: date | None = None
-    until: date | None = None
-    locale: str = "zh"
-    stale_days: int = 30
-    label: Labeler = lambda group, value: str(getattr(value, "value", value))
-
-
-FromDepot, ToDepot = aliased(Depot, name="from_depot"), aliased(Depot, name="to_depot")
-FromOwner, ToOwner = aliased(Unit, name="from_owner"), aliased(Unit, name="to_owner")
-DepotUnit, OwnerUnit = aliased(Unit, name="depot_unit"), aliased(Unit, name="owner_unit")
-
-
-def _title(args: ExportArgs, zh: str, en: str) -> str:
-    return en if args.locale.startswith("en") else zh
-
-
-def _table(args: ExportArgs, zh: str, en: str, columns: list[Column], rows) -> Table:
-    notes = [f"{_title(args, '导出日期', 'Exported on')}: {args.today.isoformat()}"]
-    if args.unit is not None:
-        notes.append(f"{_title(args, '范围', 'Area')}: {args.unit.name} ({args.unit.code})")
-    if args.since or args.until:
-        notes.append(f"{_title(args, '期间', 'Period')}: {args.since or '…'} – {args.until or '…'}")
-    return Table(title=_title(args, zh, en), columns=titles(columns, args.locale), rows=rows,
-                 notes=notes)
-
-
-def _stream(session: Session, stmt: sa.Select) -> Iterator[sa.Row]:
-    yield from session.execute(stmt.execution_options(yield_per=2000))
-
+from inventory.services.exports.common import (DepotUnit, ExportArgs, FromDepot, FromOwner,
+                                               OwnerUnit, ToDepot, ToOwner, naive, period,
+                                               stream, table, title)
+from inventory.services.sheets import STOCK_COLUMNS, Column
 
 # --- stock on hand --------------------------------------------------------------------------
 
@@ -76,8 +36,8 @@ def stock(session: Session, args: ExportArgs) -> Table:
     if args.unit is not None:
         stmt = stmt.where(sa.or_(in_subtree(args.unit.path, DepotUnit.path),
                                  in_subtree(args.unit.path, OwnerUnit.path)))
-    rows = ([*row[:13], args.label("source", row[13]), row[14]] for row in _stream(session, stmt))
-    return _table(args, "库存", "Stock", STOCK_COLUMNS, rows)
+    rows = ([*row[:13], args.label("source", row[13]), row[14]] for row in stream(session, stmt))
+    return table(args, "库存", "Stock", STOCK_COLUMNS, rows)
 
 
 # --- the ledger -----------------------------------------------------------------------------
@@ -93,15 +53,6 @@ LEDGER_COLUMNS = [
     Column("reason", "事由", "Reason"), Column("order_code", "调拨单号", "Order"),
     Column("reverses", "冲销流水号", "Reverses"), Column("request_id", "请求号", "Request id"),
 ]
-
-
-def _period(stmt: sa.Select, args: ExportArgs, column) -> sa.Select:
-    if args.since is not None:
-        stmt = stmt.where(column >= datetime.combine(args.since, time.min, timezone.utc))
-    if args.until is not None:
-        stmt = stmt.where(column < datetime.combine(args.until + timedelta(days=1), time.min,
-                                                    timezone.utc))
-    return stmt
 
 
 def _touching(stmt: sa.Select, args: ExportArgs) -> sa.Select:
@@ -130,16 +81,11 @@ def ledger(session: Session, args: ExportArgs) -> Table:
             .outerjoin(ToOwner, Movement.to_owner_id == ToOwner.id)
             .outerjoin(User, Movement.actor_id == User.id)
             .order_by(Movement.id))
-    stmt = _touching(_period(stmt, args, Movement.created_at), args)
-    rows = ([row[0], _naive(row[1]), args.label("movement_kind", row[2]), *row[3:12],
+    stmt = _touching(period(stmt, args, Movement.created_at), args)
+    rows = ([row[0], naive(row[1]), args.label("movement_kind", row[2]), *row[3:12],
              args.label("source", row[12]) if row[12] else "", *row[13:]]
-            for row in _stream(session, stmt))
-    return _table(args, "台账", "Ledger", LEDGER_COLUMNS, rows)
-
-
-def _naive(moment: datetime | None) -> datetime | None:
-    """UTC without a zone: spreadsheets cannot hold time zones."""
-    return as_utc(moment).replace(tzinfo=None) if moment is not None else None
+            for row in stream(session, stmt))
+    return table(args, "台账", "Ledger", LEDGER_COLUMNS, rows)
 
 
 # --- loss, scrap and write-off; donations; requisitions --------------------------------------
@@ -171,13 +117,13 @@ def write_offs(session: Session, args: ExportArgs) -> Table:
             .outerjoin(booker, booked.actor_id == booker.id)
             .where(Movement.kind == MovementKind.WRITE_OFF, Movement.id.not_in(reversed_ids))
             .order_by(Movement.created_at, Movement.id))
-    stmt = _period(stmt, args, Movement.created_at)
+    stmt = period(stmt, args, Movement.created_at)
     if args.unit is not None:
         stmt = stmt.where(FromDepot.unit_id.in_(
             sa.select(Unit.id).where(in_subtree(args.unit.path))))
-    rows = ([_naive(r[0]), r[1], r[2], _naive(r[3]), args.label("movement_kind", r[4]), *r[5:]]
-            for r in _stream(session, stmt))
-    return _table(args, "核销登记", "Write-offs", WRITE_OFF_COLUMNS, rows)
+    rows = ([naive(r[0]), r[1], r[2], naive(r[3]), args.label("movement_kind", r[4]), *r[5:]]
+            for r in stream(session, stmt))
+    return table(args, "核销登记", "Write-offs", WRITE_OFF_COLUMNS, rows)
 
 
 INBOUND_COLUMNS = [
@@ -205,20 +151,20 @@ def _inbound(session: Session, args: ExportArgs, source: LotSource) -> Iterator[
             .outerjoin(User, Movement.actor_id == User.id)
             .where(Movement.kind == MovementKind.RECEIVE, Movement.source == source)
             .order_by(Movement.created_at, Movement.id))
-    stmt = _touching(_period(stmt, args, Movement.created_at), args)
-    yes, no = _title(args, "是", "yes"), ""
-    return ([_naive(r[0]), *r[1:12], yes if r[12] else no] for r in _stream(session, stmt))
+    stmt = _touching(period(stmt, args, Movement.created_at), args)
+    yes, no = title(args, "是", "yes"), ""
+    return ([naive(r[0]), *r[1:12], yes if r[12] else no] for r in stream(session, stmt))
 
 
 def donations(session: Session, args: ExportArgs) -> Table:
     """The donation ledger (捐赠台账): every receipt of donated goods."""
-    return _table(args, "捐赠台账", "Donations", INBOUND_COLUMNS,
+    return table(args, "捐赠台账", "Donations", INBOUND_COLUMNS,
                   _inbound(session, args, LotSource.DONATION))
 
 
 def requisitions(session: Session, args: ExportArgs) -> Table:
     """The requisition ledger (征用台账): goods requisitioned from enterprises, for compensation."""
-    return _table(args, "征用台账", "Requisitions", INBOUND_COLUMNS,
+    return table(args, "征用台账", "Requisitions", INBOUND_COLUMNS,
                   _inbound(session, args, LotSource.REQUISITION))
 
 
@@ -290,18 +236,10 @@ def completeness(session: Session, args: ExportArgs) -> Table:
     """The data-completeness report: units and depots with no stock or no recent update."""
     rows = [[r.unit.code, r.unit.name, args.label("tier", r.unit.tier),
              r.depot.code if r.depot else "", r.depot.name if r.depot else "", r.lots, r.pieces,
-             _naive(r.last_movement), r.days,
-             _title(args, *COMPLETENESS_STATUS[r.status])]
+             naive(r.last_movement), r.days,
+             title(args, *COMPLETENESS_STATUS[r.status])]
             for r in completeness_rows(session, today=args.today, unit=args.unit,
                                        stale_days=args.stale_days)]
-    return _table(args, "数据完整性", "Completeness", COMPLETENESS_COLUMNS, rows)
+    return table(args, "数据完整性", "Completeness", COMPLETENESS_COLUMNS, rows)
 
 
-EXPORTS: dict[str, Callable[[Session, ExportArgs], Table]] = {
-    "stock": stock,
-    "ledger": ledger,
-    "write-offs": write_offs,
-    "donations": donations,
-    "requisitions": requisitions,
-    "completeness": completeness,
-}
