@@ -219,10 +219,10 @@ def import_stock_command(file: Path) -> None:
 
 @click.command("import-data")
 @with_appcontext
-@click.argument("kind", type=click.Choice(["stock", "items", "units", "depots"]))
+@click.argument("kind", type=click.Choice(["stock", "items", "units", "depots", "agreement_lines"]))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_data_command(kind: str, file: Path) -> None:
-    """Import KIND (stock, items, units, depots) from an xlsx/csv FILE, all or nothing."""
+    """Import KIND (stock, items, units, depots, agreement_lines) from a FILE, all or nothing."""
     _run_import(kind, file)
 
 

@@ -20,3 +20,11 @@ class OpeningStockRowIn(BaseSchema):
     quantity = fields.Integer(required=True, strict=False, validate=at_least(1, 1_000_000_000))
     source = fields.Enum(LotSource, by_value=True, load_default=LotSource.PROCUREMENT)
     supplier = text(200, load_default="")
+
+
+class AgreementLineRowIn(BaseSchema):
+    """An item and its contracted quantity (per day for capacity agreements)."""
+
+    agreement_code = code_field()
+    item_code = code_field(pattern=ITEM_CODE_PATTERN)
+    quantity = fields.Integer(required=True, strict=False, validate=at_least(1, 1_000_000_000))

@@ -196,6 +196,21 @@ def update_agreement(session: Session, agreement: Agreement, *, terms: Agreement
     return agreement
 
 
+def set_line(session: Session, agreement: Agreement, *, item: Item, quantity: int,
+             now: datetime, actor: User | None = None) -> str:
+    """Add an item to an agreement or change its quantity; returns "created" or "updated"."""
+    line = next((line for line in agreement.lines if line.item_id == item.id), None)
+    outcome = "updated" if line is not None else "created"
+    if line is None:
+        agreement.lines.append(AgreementLine(item=item, quantity=quantity))
+    elif line.quantity != quantity:
+        line.quantity = quantity
+    session.flush()
+    audit(session, action="agreement.line", actor=actor, subject=f"agreement:{agreement.code}",
+          now=now, detail=f"{item.code}={quantity}")
+    return outcome
+
+
 def agreement_query(user: User, *, search: str = "", mode: str | None = None,
                     partner: Partner | None = None, state: str | None = None,
                     today: date | None = None) -> sa.Select:

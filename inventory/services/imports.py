@@ -19,16 +19,16 @@ import sqlalchemy as sa
 from marshmallow import Schema, ValidationError
 from sqlalchemy.orm import Session
 
-from inventory.models import Depot, Item, Lot, Movement, Unit, User
-from inventory.schemas.imports import OpeningStockRowIn
+from inventory.models import Agreement, Depot, Item, Lot, Movement, Unit, User
+from inventory.schemas.imports import AgreementLineRowIn, OpeningStockRowIn
 from inventory.schemas.items import ItemIn
 from inventory.schemas.units import DepotIn, UnitIn
-from inventory.services import access, catalog, movements, units
+from inventory.services import access, agreements, catalog, movements, units
 from inventory.services.errors import N_, DomainError, InvalidInput
-from inventory.services.sheets import (DEPOT_COLUMNS, ITEM_COLUMNS, STOCK_COLUMNS, UNIT_COLUMNS,
-                                       Column, match_headers)
+from inventory.services.sheets import (AGREEMENT_LINE_COLUMNS, DEPOT_COLUMNS, ITEM_COLUMNS,
+                                       STOCK_COLUMNS, UNIT_COLUMNS, Column, match_headers)
 
-KINDS = ("stock", "items", "units", "depots")
+KINDS = ("stock", "items", "units", "depots", "agreement_lines")
 MAX_ERRORS = 500
 
 
@@ -129,7 +129,7 @@ def run_import(session: Session, kind: str, headers: list[str], rows: list[list[
             result.errors.extend(_domain_errors(error, number, found))
             return result
         result.summary[outcome] = result.summary.get(outcome, 0) + 1
-        if "quantity" in data:
+        if kind == "stock":
             result.summary["pieces"] = result.summary.get("pieces", 0) + data["quantity"]
     return result
 
@@ -347,6 +347,29 @@ def _apply_depot(ctx: Context, data: dict[str, Any], number: int) -> str:
     return "updated"
 
 
+def _check_agreement_line(ctx: Context, data: dict[str, Any]) -> Problems:
+    problems: Problems = []
+    if ctx.user is not None and not access.can(ctx.user, access.Permission.MANAGE_CATALOGUE):
+        return [("agreement_code", N_("Your role does not allow this."), {})]
+    code = data.get("agreement_code")
+    agreement = ctx.session.scalar(sa.select(Agreement).where(Agreement.code == code)) if code else None
+    if code and agreement is None:
+        problems.append(("agreement_code", N_("Agreement %(code)s not found."), {"code": code}))
+    elif agreement is not None and not ctx.in_scope(agreement.owner):
+        problems.append(("agreement_code", N_("Unit %(code)s is outside your area."),
+                         {"code": agreement.owner.code}))
+    if data.get("item_code") and ctx.item(data["item_code"]) is None:
+        problems.append(("item_code", N_("Item %(code)s not found."), {"code": data["item_code"]}))
+    return problems
+
+
+def _apply_agreement_line(ctx: Context, data: dict[str, Any], number: int) -> str:
+    agreement = ctx.session.scalar(sa.select(Agreement).where(
+        Agreement.code == data["agreement_code"]))
+    return agreements.set_line(ctx.session, agreement, item=ctx.item(data["item_code"]),
+                               quantity=data["quantity"], now=ctx.now, actor=ctx.user)
+
+
 SPECS: dict[str, Kind] = {
     "stock": Kind(STOCK_COLUMNS, OpeningStockRowIn, _check_stock, _apply_stock),
     # Catalogue, units and depots are created or updated; an update changes only the
@@ -354,4 +377,6 @@ SPECS: dict[str, Kind] = {
     "items": Kind(ITEM_COLUMNS, ItemIn, _check_item, _apply_item, only_present=True),
     "units": Kind(UNIT_COLUMNS, UnitIn, _check_unit, _apply_unit, only_present=True),
     "depots": Kind(DEPOT_COLUMNS, DepotIn, _check_depot, _apply_depot, only_present=True),
+    "agreement_lines": Kind(AGREEMENT_LINE_COLUMNS, AgreementLineRowIn, _check_agreement_line,
+                            _apply_agreement_line),
 }

@@ -94,3 +94,10 @@ DEPOT_COLUMNS = [
     Column("address", "地址", "Address"),
     Column("contact", "联系人", "Contact"),
 ]
+
+AGREEMENT_LINE_COLUMNS = [
+    Column("agreement_code", "协议编号", "Agreement", required=True),
+    Column("item_code", "物资编码", "Item code", required=True),
+    Column("item_name", "物资名称", "Item name", info=True),
+    Column("quantity", "协议数量", "Contracted quantity", required=True),
+]

@@ -25,7 +25,8 @@ from inventory.services.sheets import titles
 from inventory.web import bp
 
 IMPORT_PERMISSION = {"stock": Permission.BOOK_STOCK, "items": Permission.MANAGE_CATALOGUE,
-                     "units": Permission.MANAGE_CATALOGUE, "depots": Permission.MANAGE_CATALOGUE}
+                     "units": Permission.MANAGE_CATALOGUE, "depots": Permission.MANAGE_CATALOGUE,
+                     "agreement_lines": Permission.MANAGE_CATALOGUE}
 PENDING_MAX_AGE_SECONDS = 24 * 3600
 
 
@@ -141,7 +142,8 @@ def import_template(kind: str, fmt: str):
 
 
 KIND_TITLES = {"stock": N_("Opening stock"), "items": N_("Catalogue and norms"),
-               "units": N_("Units"), "depots": N_("Depots")}
+               "units": N_("Units"), "depots": N_("Depots"),
+               "agreement_lines": N_("Agreement lines")}
 
 EXPORT_TITLES = {
     "stock": N_("Stock on hand (by unit, depot, item, lot)"), "ledger": N_("Ledger for a period"),

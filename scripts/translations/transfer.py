@@ -88,3 +88,4 @@ T.update({
     'Purchase plan (to reach the target, and to rotate expiring stock)': '采购计划清单(补足缺口及到期轮换)',
     'Readiness against the target (per item)': '保障能力测算(按物资)',
 })
+T.update({'Agreement lines': '协议储备物资明细'})

@@ -144,3 +144,29 @@ def test_units_and_depots_import_in_tree_order_with_labels(session, world):
     assert run(session, "depots", depots).ok
     depot = session.scalar(sa.select(Depot).where(Depot.code == "DEP-S3"))
     assert depot.kind.value == "reserve_point" and depot.unit.parent.code == "D1"
+
+
+def test_agreement_lines_are_added_or_changed_on_existing_agreements(session, world):
+    from inventory.models import AgreementMode, Partner
+    from inventory.services import agreements
+
+    partner = agreements.create_partner(session, code="P1", name="Partner", now=utcnow())
+    terms = agreements.AgreementTerms(partner=partner, owner=world.units["D1"],
+                                      mode=AgreementMode.SUPPLY, valid_from=date.today(),
+                                      valid_to=date.today() + timedelta(days=365),
+                                      lead_time_hours=6)
+    agreement = agreements.create_agreement(session, code="XY-1", terms=terms, now=utcnow(),
+                                            lines=[{"item_code": "1020101", "quantity": 100}])
+    session.commit()
+    frame = pd.DataFrame([["XY-1", "1020101", "250"], ["XY-1", "1010101", "40"],
+                          ["XY-9", "1010101", "1"]], columns=["协议编号", "物资编码", "协议数量"])
+    refused = run(session, "agreement_lines", frame)
+    assert [(e.row, e.column) for e in refused.errors] == [(4, "协议编号")]
+    session.rollback()
+    result = run(session, "agreement_lines", frame.iloc[:2])
+    assert result.ok and result.summary == {"updated": 1, "created": 1}
+    session.refresh(agreement)
+    assert {line.item.code: line.quantity for line in agreement.lines} == {"1020101": 250, "1010101": 40}
+    assert isinstance(partner, Partner)
+    keeper = run(session, "agreement_lines", frame.iloc[:1], user=world.users["keeper"])
+    assert keeper.errors and keeper.errors[0].message == "Your role does not allow this."
