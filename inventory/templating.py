@@ -53,6 +53,7 @@ def url_with(**changes) -> str:
 # exist (a feature not installed) are skipped.
 NAV = [
     ("web.home", N_("Home"), "view"),
+    ("web.overview_page", N_("Overview"), "view"),
     ("web.scan", N_("Scan"), "book_stock"),
     ("web.event_list", N_("Disasters"), "view"),
     ("web.order_list", N_("Dispatch orders"), "view"),

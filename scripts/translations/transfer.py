@@ -89,3 +89,24 @@ T.update({
     'Readiness against the target (per item)': '保障能力测算(按物资)',
 })
 T.update({'Agreement lines': '协议储备物资明细'})
+T.update({
+    '%(n)s depots · %(e)s pieces expired': '%(n)s 个储备库(点) · 过期 %(e)s 件',
+    '%(n)s pieces held': '在库 %(n)s 件',
+    'Active disaster events': '进行中的灾情',
+    'As of %(time)s; refreshes every minute.': '数据时间 %(time)s；每分钟自动刷新。',
+    'Leave wall display': '退出大屏模式',
+    'Limited by: %(item)s': '制约物资：%(item)s',
+    'Most severe open alerts': '最严重的未处理预警',
+    'No active event.': '当前无进行中的灾情。',
+    'No movements yet.': '暂无出入库记录。',
+    'No open alerts.': '暂无未处理预警。',
+    'Overview': '一屏观全域',
+    'People coverable now': '当前可保障人数',
+    'Stock held': '库存',
+    'Wall display': '大屏模式',
+    'With agreement reserves: %(n)s': '含协议储备：%(n)s 人',
+    'no alert': '无预警',
+    'severe alert': '严重预警',
+    'target': '目标',
+    'warning': '警告',
+})
