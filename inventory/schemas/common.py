@@ -115,7 +115,10 @@ class UtcDateTime(fields.DateTime):
         parsed = super()._deserialize(value, attr, data, **kwargs)
         if parsed.tzinfo is None:
             return parsed.replace(tzinfo=timezone.utc)
-        return parsed.astimezone(timezone.utc)
+        try:
+            return parsed.astimezone(timezone.utc)
+        except OverflowError as error:  # 9999-12-31T23:00-05:00 is past year 9999 in UTC
+            raise self.make_error("invalid") from error
 
 
 class BaseSchema(Schema):

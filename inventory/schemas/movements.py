@@ -16,7 +16,8 @@ MAX_QUANTITY = 100_000_000
 class MovementIn(BaseSchema):
     """One booking. `quantity` is the counted figure for `count` (zero allowed)."""
 
-    request_id = text(80, required=True, min_length=8)
+    # At most 64: bulk bookings and write-offs store "<request_id>#<line>" in 80 characters.
+    request_id = text(64, required=True, min_length=8)
     kind = fields.String(required=True, validate=one_of(BOOKABLE_KINDS))
     item_code = code_field(required=False, pattern=ITEM_CODE_PATTERN)
     lot_code = code_field(required=False)
@@ -51,7 +52,7 @@ class MovementIn(BaseSchema):
 
 
 class ReverseIn(BaseSchema):
-    request_id = text(80, required=True, min_length=8)
+    request_id = text(64, required=True, min_length=8)
     reason = text(500, load_default="")
 
 
