@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import fields
 
 from inventory.models import Role
-from inventory.schemas.common import BaseSchema, code_field, flag, text
+from inventory.schemas.common import BaseSchema, PageArgs, code_field, flag, text
 
 
 class LoginIn(BaseSchema):
@@ -32,3 +32,14 @@ class UserEditIn(BaseSchema):
 class PasswordIn(BaseSchema):
     current_password = text(256, required=True)
     new_password = text(256, required=True)
+
+
+class AuditArgs(PageArgs):
+    """Filters of the audit log: action prefix, a user (who acted or was acted on), a
+    text found in the subject or detail, and a date range (days in the app's time zone)."""
+
+    action = text(64)
+    who = text(64)
+    q = text(100)
+    since = fields.Date()
+    until = fields.Date()

@@ -4,4 +4,9 @@ T = {
     "Contains a character that is not allowed.": "含有不允许的字符。",
     "Movement %(id)s changed no quantity; there is nothing to reverse.":
         "流水 %(id)s 未改变数量，无需冲销。",
+    "Choose a unit in your area.": "请选择您辖区内的单位。",
+    "Subject or detail": "对象或详情",
+    "User (who acted or was acted on)": "用户(操作人或被操作对象)",
+    "Since": "起始日期",
+    "Until": "截止日期",
 }
