@@ -91,6 +91,13 @@ def test_a_role_without_the_permission_gets_403_on_every_route(app, world, token
     assert checked > 40
 
 
+def test_approving_write_offs_needs_more_than_the_page(app, world):
+    """/write-offs is readable with VIEW; approving there needs APPROVE_STOCK."""
+    keeper = _signed_in(app, "keeper")
+    assert keeper.get("/write-offs").status_code == 200
+    assert keeper.post("/write-offs", data={"movement": "1"}).status_code == 403
+
+
 def test_the_refusals_come_from_the_role_not_from_the_route(app, world, token_for):
     """The unscoped admin holds every permission: no route may answer it 403."""
     client, token = _signed_in(app, "admin"), token_for("admin")
