@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 
 import requests
+import sqlalchemy as sa
 
 LOT, ITEM, DEPOT, TO_DEPOT = "1060101-STREAM", "1060101", "KBS-ST03", "KBS-ST03-C1"
 SEED = 1_000_000  # enough that no issue or transfer is ever short
@@ -105,3 +106,18 @@ class Stream:
         while self.answered() < target:
             assert time.monotonic() < deadline, "the server stopped answering"
             time.sleep(0.05)
+
+
+def ledger_by_request_id(database_url: str, prefix: str) -> dict[str, list[int]]:
+    """Movement ids per request id, read straight from the database."""
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT request_id, id FROM movement "
+                                        "WHERE request_id LIKE :p"), {"p": f"{prefix}-%"}).all()
+    finally:
+        engine.dispose()
+    booked: dict[str, list[int]] = {}
+    for request_id, movement_id in rows:
+        booked.setdefault(request_id, []).append(movement_id)
+    return booked

@@ -148,9 +148,8 @@ def test_backup_taken_while_the_running_app_books_restores_to_a_consistent_ledge
     import shutil
     import subprocess
 
-    from tests.booking_stream import Stream, seed
+    from tests.booking_stream import Stream, ledger_by_request_id, seed
     from tests.serving import fresh_database, running_server
-    from tests.test_crash_safety import ledger_by_request_id
     copy = tmp_path / ("copy.dump" if POSTGRES_URL else "copy.sqlite")
     with running_server(tmp_path, workers=3) as server:
         headers = server.token("keeper")

@@ -13,30 +13,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-import sqlalchemy as sa
 
-from tests.booking_stream import (DEPOT, LOT, Attempt, Stream, expected_balances, post,
-                                  seed)
+from tests.booking_stream import (DEPOT, LOT, Attempt, Stream, expected_balances,
+                                  ledger_by_request_id, post, seed)
 from tests.serving import running_server
 
 pytestmark = pytest.mark.slow
 
 CLIENTS, WORKERS, ANSWERS_PER_PHASE = 6, 3, 40
-
-
-def ledger_by_request_id(database_url: str, prefix: str) -> dict[str, list[int]]:
-    """Movement ids per request id, read straight from the database."""
-    engine = sa.create_engine(database_url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(sa.text("SELECT request_id, id FROM movement "
-                                        "WHERE request_id LIKE :p"), {"p": f"{prefix}-%"}).all()
-    finally:
-        engine.dispose()
-    booked: dict[str, list[int]] = {}
-    for request_id, movement_id in rows:
-        booked.setdefault(request_id, []).append(movement_id)
-    return booked
 
 
 def test_sigkill_mid_stream_loses_no_answered_booking_and_books_none_twice(tmp_path):
