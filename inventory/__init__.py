@@ -15,7 +15,7 @@ __version__ = "0.1.0"
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; tests pass a mapping, production reads INVENTORY_* variables."""
-    from inventory import auth, cli, config, errors, extensions, templating
+    from inventory import auth, cli, config, errors, extensions, guards, templating
     from inventory.api import bp as api_bp
     from inventory.web import register as register_web
 
@@ -28,6 +28,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
     extensions.init_app(app)
+    guards.init_app(app)  # before any route exists: it installs the <int:> converter
     auth.init_app(app)
     templating.init_app(app)
     register_web(app)

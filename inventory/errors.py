@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from inventory.extensions import db
@@ -99,6 +99,15 @@ def handle_integrity(error: IntegrityError):
                     "conflict")
 
 
+def handle_data(error: DataError):
+    """The database refused a value (too long, out of range) that validation let through."""
+    db.session.rollback()
+    log.warning("data error: %s", error.orig)
+    return _respond(422, translate(N_("The input is not valid")),
+                    translate(N_("A value is too long or out of range; nothing was saved.")),
+                    "validation-error", errors={})
+
+
 def handle_operational(error: OperationalError):
     db.session.rollback()
     log.error("database unavailable: %s", error.orig)
@@ -119,5 +128,6 @@ def register(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(IntegrityError, handle_integrity)
+    app.register_error_handler(DataError, handle_data)
     app.register_error_handler(OperationalError, handle_operational)
     app.register_error_handler(Exception, handle_unexpected)

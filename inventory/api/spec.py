@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from apispec import APISpec
@@ -77,4 +78,26 @@ def build_spec(app: Flask) -> dict[str, Any]:
         methods = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
         spec.path(path=path, operations={
             method.lower(): _operation(spec, doc, list(rule.arguments)) for method in methods})
-    return spec.to_dict()
+    document = _plain_numbers(spec.to_dict())
+    _allow_empty_query_values(document)
+    return document
+
+
+def _allow_empty_query_values(document: dict[str, Any]) -> None:
+    """Say what the API does: a blank query argument (`?unit=`) counts as not given."""
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query":
+                    parameter["allowEmptyValue"] = True
+
+
+def _plain_numbers(value: Any) -> Any:
+    """Decimal bounds and defaults (from Decimal fields) as JSON numbers, not strings."""
+    if isinstance(value, dict):
+        return {key: _plain_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain_numbers(item) for item in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value

@@ -6,6 +6,7 @@ themselves when marshmallow formats them, i.e. inside the request, in the user's
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, timezone
 from typing import Any
 
 from marshmallow import Schema, fields, validate
@@ -79,8 +80,45 @@ def at_least(minimum: int | float, maximum: int | float | None = None) -> valida
                           error=T(N_("Must be between {min} and {max}.")))
 
 
+class Flag(fields.Boolean):
+    """A yes/no input: JSON true/false only, as the OpenAPI document says (`0`, `"yes"`
+    are refused). Form checkboxes arrive as booleans already (`form_data(checkboxes=...)`)."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> bool:
+        if not isinstance(value, bool):  # 0 == False in Python: check the type, not the value
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+def flag(**kw: Any) -> Flag:
+    return Flag(**kw)
+
+
 def one_of(values) -> validate.OneOf:
     return validate.OneOf(list(values), error=T(N_("Must be one of: {choices}.")))
+
+
+class UtcDateTime(fields.DateTime):
+    """An RFC 3339 date-time in UTC, always with its offset.
+
+    SQLite hands back stored times without a zone (PostgreSQL with one); both are UTC,
+    so output always says so, and input with an offset is converted to UTC (naive input
+    is taken as UTC) before it is compared with stored times.
+    """
+
+    def _serialize(self, value: datetime | None, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> datetime:
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        if parsed.tzinfo is None:
+            return parsed.replace(tzinfo=timezone.utc)
+        try:
+            return parsed.astimezone(timezone.utc)
+        except OverflowError as error:  # 9999-12-31T23:00-05:00 is past year 9999 in UTC
+            raise self.make_error("invalid") from error
 
 
 class BaseSchema(Schema):

@@ -4,7 +4,8 @@ from __future__ import annotations
 from marshmallow import fields
 
 from inventory.models import Category
-from inventory.schemas.common import ITEM_CODE_PATTERN, BaseSchema, at_least, code_field, text
+from inventory.schemas.common import (ITEM_CODE_PATTERN, BaseSchema, at_least, code_field, flag,
+                                      text)
 
 
 class ItemIn(BaseSchema):
@@ -15,14 +16,14 @@ class ItemIn(BaseSchema):
     category = fields.Enum(Category, by_value=True, load_default=Category.OTHER)
     per_person = fields.Decimal(places=6, load_default=0, validate=at_least(0, 1_000_000))
     per_person_cold = fields.Decimal(places=6, allow_none=True, validate=at_least(0, 1_000_000))
-    critical = fields.Boolean(load_default=False)
+    critical = flag(load_default=False)
     shelf_life_days = fields.Integer(allow_none=True, validate=at_least(1, 36_500))
     pack_size = fields.Integer(load_default=1, validate=at_least(1, 1_000_000))
 
 
 class ItemEditIn(ItemIn):
     code = fields.String(dump_only=True)
-    is_active = fields.Boolean(load_default=True)
+    is_active = flag(load_default=True)
 
 
 class ItemOut(BaseSchema):

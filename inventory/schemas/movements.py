@@ -5,8 +5,8 @@ from marshmallow import ValidationError, fields, validates_schema
 
 from inventory.i18n import Template
 from inventory.models import LotSource, MovementKind
-from inventory.schemas.common import (ITEM_CODE_PATTERN, BaseSchema, PageArgs, at_least,
-                                      code_field, one_of, text)
+from inventory.schemas.common import (ITEM_CODE_PATTERN, BaseSchema, PageArgs, UtcDateTime,
+                                      at_least, code_field, flag, one_of, text)
 from inventory.services.errors import N_
 
 BOOKABLE_KINDS = ("receive", "issue", "transfer", "count", "loss", "scrap", "write_off")
@@ -16,7 +16,8 @@ MAX_QUANTITY = 100_000_000
 class MovementIn(BaseSchema):
     """One booking. `quantity` is the counted figure for `count` (zero allowed)."""
 
-    request_id = text(80, required=True, min_length=8)
+    # At most 64: bulk bookings and write-offs store "<request_id>#<line>" in 80 characters.
+    request_id = text(64, required=True, min_length=8)
     kind = fields.String(required=True, validate=one_of(BOOKABLE_KINDS))
     item_code = code_field(required=False, pattern=ITEM_CODE_PATTERN)
     lot_code = code_field(required=False)
@@ -32,7 +33,7 @@ class MovementIn(BaseSchema):
     source = fields.Enum(LotSource, by_value=True, allow_none=True)
     supplier = text(200, load_default="")
     order_code = code_field(required=False, allow_none=True)
-    confirm_expired = fields.Boolean(load_default=False)
+    confirm_expired = flag(load_default=False)
 
     @validates_schema
     def _kind_needs(self, data, **_kw):
@@ -51,7 +52,7 @@ class MovementIn(BaseSchema):
 
 
 class ReverseIn(BaseSchema):
-    request_id = text(80, required=True, min_length=8)
+    request_id = text(64, required=True, min_length=8)
     reason = text(500, load_default="")
 
 
@@ -60,8 +61,8 @@ class MovementArgs(PageArgs):
     item = code_field(required=False)
     lot = code_field(required=False)
     kind = fields.Enum(MovementKind, by_value=True)
-    since = fields.DateTime()
-    until = fields.DateTime()
+    since = UtcDateTime()
+    until = UtcDateTime()
 
 
 class MovementOut(BaseSchema):
@@ -82,7 +83,7 @@ class MovementOut(BaseSchema):
     reverses_id = fields.Integer(allow_none=True)
     approves_id = fields.Integer(allow_none=True)
     actor = fields.Function(lambda m: m.actor.username if m.actor else None)
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class BalanceOut(BaseSchema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import fields
 
 from inventory.models import DepotKind
-from inventory.schemas.common import BaseSchema, at_least, code_field, text
+from inventory.schemas.common import BaseSchema, at_least, code_field, flag, text
 
 
 class UnitIn(BaseSchema):
@@ -48,7 +48,7 @@ class DepotIn(BaseSchema):
 
 class DepotEditIn(DepotIn):
     code = fields.String(dump_only=True)
-    is_active = fields.Boolean(load_default=True)
+    is_active = flag(load_default=True)
 
 
 class DepotOut(BaseSchema):

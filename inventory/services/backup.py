@@ -41,8 +41,11 @@ def _backup_sqlite(engine: sa.Engine, target: Path) -> Path:
     source = sqlite3.connect(source_path, timeout=30)
     try:
         destination = sqlite3.connect(partial)
+        # One step (pages=-1): one read transaction, so one consistent snapshot while WAL
+        # lets the app keep writing. Copying in slices restarts the copy whenever another
+        # connection writes between two slices, which on a busy database may never end.
         with destination:
-            source.backup(destination, pages=1024)
+            source.backup(destination, pages=-1)
         destination.close()
     finally:
         source.close()

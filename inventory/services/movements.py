@@ -305,6 +305,9 @@ def reverse(session: Session, actor: Actor, *, movement: Movement, now: datetime
     """Book the opposite of `movement` (冲销) with a reference to it; the ledger is never edited."""
     if movement.kind is MovementKind.REVERSAL:
         raise DomainError(N_("A reversal cannot be reversed; book the movement again instead."))
+    if movement.quantity == 0:  # a count that found no difference
+        raise DomainError(N_("Movement %(id)s changed no quantity; there is nothing to reverse."),
+                          id=movement.id)
     if _already(session, Movement.reverses_id, movement.id):
         raise DomainError(N_("Movement %(id)s has already been reversed."), id=movement.id)
     if movement.kind in (MovementKind.LOSS, MovementKind.SCRAP) and _already(

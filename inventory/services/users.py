@@ -28,6 +28,28 @@ def audit(session: Session, *, action: str, now: datetime, actor: User | None = 
     return event
 
 
+def audit_query(session: Session, *, action: str = "", who: str = "", q: str = "",
+                since: datetime | None = None, until: datetime | None = None) -> sa.Select:
+    """Audit records, newest first: `action` is a prefix ("user." or "login"), `who` a user
+    name matching the actor or the subject, `q` text in the subject or detail, and
+    [since, until) a time range."""
+    stmt = sa.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if action:
+        stmt = stmt.where(AuditEvent.action.startswith(action, autoescape=True))
+    if who:
+        actor_ids = sa.select(User.id).where(User.username == who)
+        stmt = stmt.where(sa.or_(AuditEvent.actor_id.in_(actor_ids),
+                                 AuditEvent.subject == f"user:{who}"))
+    if q:
+        stmt = stmt.where(sa.or_(AuditEvent.subject.contains(q, autoescape=True),
+                                 AuditEvent.detail.contains(q, autoescape=True)))
+    if since is not None:
+        stmt = stmt.where(AuditEvent.at >= since)
+    if until is not None:
+        stmt = stmt.where(AuditEvent.at < until)
+    return stmt
+
+
 def describe_changes(obj: object, fields: dict[str, Any]) -> str:
     """'field old->new; ...' for the fields whose value differs (for audit details)."""
     changes = []
@@ -75,7 +97,7 @@ def update_user(session: Session, user: User, *, actor: User | None, now: dateti
                 role: Role | None = None, unit: Unit | None | bool = False,
                 display_name: str | None = None, is_active: bool | None = None,
                 password: str | None = None) -> User:
-    """Edit a user; role, scope, activation and password changes are audited.
+    """Edit a user; every change is audited (role, scope, activation, password, name).
 
     Changing role, scope, password or activation ends the user's other sessions.
     """
@@ -93,10 +115,12 @@ def update_user(session: Session, user: User, *, actor: User | None, now: dateti
         check_password(password)
         user.password_hash = generate_password_hash(password)
         changes.append("password reset")
-    if display_name is not None:
-        user.display_name = display_name
     if changes:
         user.session_version += 1
+    if display_name is not None and display_name != user.display_name:
+        changes.append(f"display name {user.display_name}->{display_name}")
+        user.display_name = display_name
+    if changes:
         audit(session, action="user.update", actor=actor, subject=f"user:{user.username}",
               detail="; ".join(changes), now=now)
     session.flush()

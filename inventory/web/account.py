@@ -37,6 +37,7 @@ def login():
         try:
             user, errors = try_submit(lambda: _authenticate(form))
         except Throttled as error:
+            db.session.commit()  # keep the audit record of the throttled attempt
             errors = {"_schema": [translate(error.message, **error.params)]}
             return render_form("auth/login.html", form, errors)[0], 429
         db.session.commit()  # the attempt is audited either way (throttling counts failures)

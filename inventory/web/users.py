@@ -1,18 +1,22 @@
 """Administration of users and their API tokens, and the audit log."""
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
+from marshmallow import ValidationError
 
 from inventory.auth import current_actor, permission_required
 from inventory.extensions import db
-from inventory.i18n import translate
-from inventory.models import ApiToken, AuditEvent, User, utcnow
+from inventory.i18n import translate, translate_tree
+from inventory.models import ApiToken, User, utcnow
 from inventory.schemas.common import PageArgs, form_data
-from inventory.schemas.users import UserEditIn, UserIn
+from inventory.schemas.users import AuditArgs, UserEditIn, UserIn
 from inventory.services import access, stock, units, users
 from inventory.services.access import Permission
-from inventory.services.errors import N_
+from inventory.services.errors import N_, field_error
 from inventory.services.pagination import paginate
 from inventory.web import bp
 from inventory.web.forms import render_form, try_submit
@@ -29,17 +33,24 @@ def user_list():
     return render_template("admin/users.html", page=page)
 
 
+def _scope_unit(actor: User, unit_code: str | None):
+    """The unit a user is limited to: one in the actor's area; none (everywhere) only when
+    the actor itself acts everywhere, so an administrator cannot widen anyone's reach."""
+    if unit_code:
+        return access.require_unit(actor, units.get_unit(db.session, unit_code))
+    if access.scope_path(actor) is not None:
+        raise field_error("unit_code", N_("Choose a unit in your area."))
+    return None
+
+
 def _save_user(form: dict, user: User | None) -> User:
     actor = current_actor()
     if user is None:
         args = UserIn().load(form)
-        unit_code = args.pop("unit_code", None)
-        unit = access.require_unit(actor, units.get_unit(db.session, unit_code)) if unit_code \
-            else None
+        unit = _scope_unit(actor, args.pop("unit_code", None))
         return users.create_user(db.session, unit=unit, now=utcnow(), actor=actor, **args)
     args = UserEditIn().load(form)
-    unit_code = args.pop("unit_code", None)
-    unit = units.get_unit(db.session, unit_code) if unit_code else None
+    unit = _scope_unit(actor, args.pop("unit_code", None))
     return users.update_user(db.session, user, actor=actor, now=utcnow(), unit=unit, **args)
 
 
@@ -90,9 +101,27 @@ def token_revoke(token_id: int):
 @bp.get("/admin/audit")
 @permission_required(Permission.MANAGE_USERS)
 def audit_log():
-    stmt = sa.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    action = request.args.get("action", "").strip()
-    if action:
-        stmt = stmt.where(AuditEvent.action.startswith(action))
-    return render_template("admin/audit.html", page=paginate(db.session, stmt, **_page_args()),
-                           action=action)
+    """Who did what and when: sign-ins (failed ones too), role changes, administrative edits."""
+    raw = {k: v for k, v in request.args.items() if v.strip()}
+    try:
+        args, errors = AuditArgs().load(raw), {}
+    except ValidationError as error:
+        args, errors = AuditArgs().load({}), translate_tree(error.messages)
+    paging = {"page": args.pop("page"), "per_page": args.pop("per_page")}
+    for key, days in (("since", 0), ("until", 1)):  # whole days in the app's time zone
+        if args.get(key):
+            args[key] = local_day_start(args[key] + timedelta(days=days),
+                                        current_app.config["TIMEZONE"])
+    page = paginate(db.session, users.audit_query(db.session, **args), **paging)
+    return render_template("admin/audit.html", page=page, args=raw, errors=errors,
+                           actions=AUDIT_ACTIONS), 422 if errors else 200
+
+
+AUDIT_ACTIONS = ("login", "login.failed", "login.throttled", "user.", "token.", "unit.",
+                 "depot.", "item.")
+
+
+def local_day_start(day: date, zone: str) -> datetime:
+    """Midnight of `day` in time zone `zone`, in UTC (stored times are UTC; SQLite compares
+    them as text, so the bound value must be UTC too)."""
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
