@@ -43,7 +43,7 @@ class Route:
 
     def path(self, values: Mapping[str, Any] | None = None) -> str:
         """A concrete path: given values, else a harmless placeholder per argument."""
-        filled = {name: (values or {}).get(name, _placeholder(self.rule, name))
+        filled = {name: _accepted(self.rule, name, (values or {}).get(name))
                   for name in self.rule.arguments}
         built = self.rule.build(filled, append_unknown=False)
         assert built is not None, (self.rule, filled)
@@ -51,6 +51,17 @@ class Route:
 
     def __str__(self) -> str:
         return f"{self.method} {self.rule.rule} ({self.endpoint})"
+
+
+def _accepted(rule: Rule, name: str, value: Any) -> Any:
+    """The value given if the rule's converter takes it, else a placeholder."""
+    if value is None:
+        return _placeholder(rule, name)
+    try:
+        rule._converters[name].to_url(value)
+    except (ValueError, TypeError):
+        return _placeholder(rule, name)
+    return value
 
 
 def _placeholder(rule: Rule, name: str) -> Any:

@@ -118,7 +118,7 @@ def test_stray_file_uploads_never_break_a_route(app, world, token_for):
     login(client, "admin")
     failures = []
     for route in guarded(app):
-        if route.method == "GET":
+        if route.method == "GET" or route.endpoint == "web.logout":  # stay signed in
             continue
         for filename, content, mimetype in (
                 ("evil.html", b"<script>alert(1)</script>", "text/html"),

@@ -7,8 +7,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from flask import (Response, current_app, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import Response, current_app, render_template, request, session
 from werkzeug.exceptions import NotFound
 
 from inventory.auth import current_actor, permission_required
@@ -51,6 +50,9 @@ def import_start():
 def import_upload():
     kind = request.form.get("kind", "")
     upload = request.files.get("file")
+    if kind not in imports.KINDS:
+        return _page("transfer/import.html", kinds=_allowed_kinds(), kind="stock",
+                     kind_error=translate(N_("Choose what the file holds."))), 422
     if kind not in _allowed_kinds():
         raise Forbidden(N_("Your role does not allow this."))
     if upload is None or not upload.filename:
@@ -73,9 +75,15 @@ def import_upload():
 def import_confirm():
     pending = session.get("pending_import")
     if not pending or request.form.get("token") != pending["token"]:
-        flash(translate(N_("The uploaded file is no longer available; upload it again.")), "error")
-        return redirect(url_for("web.import_start"))
+        return _expired_upload()
     return _run(commit=True)
+
+
+def _expired_upload():
+    """Nothing to confirm (another tab imported it, or the session ended): say so, 409."""
+    session.pop("pending_import", None)
+    return _page("transfer/import.html", kinds=_allowed_kinds(), kind="stock",
+                 file_error=translate(N_("The uploaded file is no longer available; upload it again."))), 409
 
 
 def _run(*, commit: bool):
@@ -85,9 +93,7 @@ def _run(*, commit: bool):
         raise Forbidden(N_("Your role does not allow this."))
     path = _pending_dir() / f"{pending['token']}{pending['suffix']}"
     if not path.exists():
-        session.pop("pending_import", None)
-        flash(translate(N_("The uploaded file is no longer available; upload it again.")), "error")
-        return redirect(url_for("web.import_start"))
+        return _expired_upload()
     data = path.read_bytes()
     try:
         headers, rows = read_table(data, path.name, max_rows=int(current_app.config["IMPORT_MAX_ROWS"]))

@@ -110,3 +110,4 @@ T.update({
     'target': '目标',
     'warning': '警告',
 })
+T.update({'Choose what the file holds.': '请选择文件内容。'})
