@@ -6,7 +6,7 @@ from marshmallow import ValidationError, fields, validate, validates
 from inventory.i18n import Template
 from inventory.models import AgreementMode
 from inventory.schemas.common import (ITEM_CODE_PATTERN, BaseSchema, PageArgs, at_least,
-                                      code_field, one_of, text)
+                                      code_field, flag, one_of, text)
 from inventory.services.agreements import is_valid_credit_code
 from inventory.services.errors import N_
 
@@ -29,7 +29,7 @@ class PartnerIn(BaseSchema):
 
 class PartnerEditIn(PartnerIn):
     code = fields.String(dump_only=True)
-    is_active = fields.Boolean(load_default=True)
+    is_active = flag(load_default=True)
 
 
 class PartnerSiteIn(BaseSchema):
@@ -79,7 +79,7 @@ class AgreementIn(BaseSchema):
 
 class AgreementEditIn(AgreementIn):
     code = fields.String(dump_only=True)
-    is_active = fields.Boolean(load_default=True)
+    is_active = flag(load_default=True)
 
 
 class AgreementLineOut(BaseSchema):

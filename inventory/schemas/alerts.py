@@ -5,7 +5,7 @@ from marshmallow import fields
 
 from inventory.i18n import translate
 from inventory.models import AlertKind, AlertSeverity, AlertState
-from inventory.schemas.common import PageArgs, BaseSchema, code_field, one_of
+from inventory.schemas.common import BaseSchema, PageArgs, UtcDateTime, code_field, one_of
 
 
 def _code(attribute: str):
@@ -34,10 +34,10 @@ class AlertOut(BaseSchema):
     lot_code = fields.String(allow_none=True)
     agreement_code = fields.String(allow_none=True)
     order_code = fields.String(allow_none=True)
-    first_seen_at = fields.DateTime()
-    last_seen_at = fields.DateTime()
-    acknowledged_at = fields.DateTime(allow_none=True)
+    first_seen_at = UtcDateTime()
+    last_seen_at = UtcDateTime()
+    acknowledged_at = UtcDateTime(allow_none=True)
     acknowledged_by = fields.Function(
         lambda a: a.acknowledged_by.username if a.acknowledged_by else None)
-    resolved_at = fields.DateTime(allow_none=True)
+    resolved_at = UtcDateTime(allow_none=True)
     resolved_by = fields.Function(lambda a: a.resolved_by.username if a.resolved_by else None)

@@ -6,8 +6,8 @@ from marshmallow import ValidationError, fields, validates_schema
 
 from inventory.i18n import Template
 from inventory.models import (CallOffStatus, EventStatus, EventType, OrderStatus, utcnow)
-from inventory.schemas.common import (ITEM_CODE_PATTERN, BaseSchema, PageArgs, at_least,
-                                      code_field, text)
+from inventory.schemas.common import (ITEM_CODE_PATTERN, BaseSchema, PageArgs, UtcDateTime,
+                                      at_least, code_field, text)
 from inventory.services import dispatch as dispatch_service
 from inventory.services.dispatch_reports import elapsed_hours, on_time
 from inventory.services.errors import N_
@@ -47,12 +47,12 @@ class EventOut(BaseSchema):
     type = fields.Enum(EventType, by_value=True)
     unit_code = fields.Function(lambda e: e.unit.code)
     area_codes = fields.Function(lambda e: [unit.code for unit in e.areas])
-    started_at = fields.DateTime()
+    started_at = UtcDateTime()
     response_level = fields.Integer(allow_none=True)
     affected_people = fields.Integer()
     relocated_people = fields.Integer()
     status = fields.Enum(EventStatus, by_value=True)
-    closed_at = fields.DateTime(allow_none=True)
+    closed_at = UtcDateTime(allow_none=True)
 
 
 class LineIn(BaseSchema):
@@ -137,10 +137,10 @@ class CallOffOut(BaseSchema):
     quantity = fields.Integer()
     lead_time_hours = fields.Integer()
     status = fields.Enum(CallOffStatus, by_value=True)
-    called_at = fields.DateTime(allow_none=True)
-    due_at = fields.DateTime(allow_none=True)
+    called_at = UtcDateTime(allow_none=True)
+    due_at = UtcDateTime(allow_none=True)
     received_quantity = fields.Integer()
-    received_at = fields.DateTime(allow_none=True)
+    received_at = UtcDateTime(allow_none=True)
 
 
 class OrderOut(BaseSchema):
@@ -158,19 +158,19 @@ class OrderOut(BaseSchema):
     unmet = fields.Function(lambda o: [{"item_code": item.code, "quantity": quantity}
                                        for item, quantity in dispatch_service.unmet(o).items()])
     approvals = fields.Function(lambda o: [a.user.username for a in o.approvals])
-    requested_at = fields.DateTime()
-    needed_by = fields.DateTime(allow_none=True)
+    requested_at = UtcDateTime()
+    needed_by = UtcDateTime(allow_none=True)
     target_hours = fields.Integer()
     estimated_hours = fields.Float(allow_none=True)
     elapsed_hours = fields.Function(lambda o: round(elapsed_hours(o, utcnow()), 2))
     on_time = fields.Function(on_time)
-    approved_at = fields.DateTime(allow_none=True)
-    departed_at = fields.DateTime(allow_none=True)
-    eta = fields.DateTime(allow_none=True)
+    approved_at = UtcDateTime(allow_none=True)
+    departed_at = UtcDateTime(allow_none=True)
+    eta = UtcDateTime(allow_none=True)
     vehicle = fields.String()
     driver = fields.String()
-    received_at = fields.DateTime(allow_none=True)
-    cancelled_at = fields.DateTime(allow_none=True)
+    received_at = UtcDateTime(allow_none=True)
+    cancelled_at = UtcDateTime(allow_none=True)
 
 
 class DistributionIn(BaseSchema):
