@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from inventory.auth import PUBLIC_ENDPOINTS
 from inventory.extensions import db
-from inventory.models import Lot, Movement, Role, User
+from inventory.models import Item, Lot, Movement, Role, User
 from inventory.services.access import ROLE_PERMISSIONS, Permission
 from tests.conftest import login
 from tests.factories import PASSWORD
@@ -135,11 +135,49 @@ def _scope_values(app, endpoint: str, inside: bool) -> dict:
                                         .where(Lot.lot_code == lot).order_by(Movement.id))
     depot, unit = ("DEP-D1", "D1") if inside else ("DEP-D2", "D2")
     values = {"depot_code": depot, "lot_code": lot, "unit_code": unit, "movement_id": movement_id}
-    if "depot" in endpoint:
-        values["code"] = depot
-    elif "unit" in endpoint:
-        values["code"] = unit
+    codes = AREA_CODES["inside" if inside else "outside"]
+    kind = next((k for k in ("depot", "unit", "agreement", "event", "distribut", "order")
+                 if k in endpoint), None)
+    if kind in ("depot", "unit"):
+        values["code"] = depot if kind == "depot" else unit
+    elif kind is not None and kind in codes:
+        values["code"] = codes[kind]
     return values
+
+
+# Codes of resources made by the `area_resources` fixture, per side of the scope line.
+AREA_CODES = {"inside": {"agreement": "AG-D1", "event": "EV-D1", "distribut": "EV-D1",
+                         "order": None},
+              "outside": {"agreement": "AG-D2", "event": "EV-D2", "distribut": "EV-D2",
+                          "order": None}}
+
+
+@pytest.fixture
+def area_resources(app, world):
+    """An agreement, an event and a dispatch order on each side of bureau's area (D1)."""
+    from datetime import date, timedelta
+
+    from inventory.models import AgreementMode, Unit, utcnow
+    from inventory.services import agreements, dispatch, events
+
+    with app.app_context():
+        s = db.session
+        partner = agreements.create_partner(s, code="P-AREA", name="Partner", now=utcnow())
+        admin = s.scalar(sa.select(User).where(User.username == "admin"))
+        for side, unit_code, item in (("inside", "D1", "1010101"), ("outside", "D2", "1010101")):
+            unit = s.scalar(sa.select(Unit).where(Unit.code == unit_code))
+            terms = agreements.AgreementTerms(
+                partner=partner, owner=unit, mode=AgreementMode.SUPPLY, valid_from=date.today(),
+                valid_to=date.today() + timedelta(days=90), lead_time_hours=4)
+            agreements.create_agreement(s, code=f"AG-{unit_code}", terms=terms, now=utcnow(),
+                                        lines=[{"item_code": item, "quantity": 10}])
+            event = events.create_event(s, admin, name=f"Flood {unit_code}", unit=unit,
+                                        started_at=utcnow(), now=utcnow(), code=f"EV-{unit_code}")
+            order = dispatch.create_order(s, admin, event=event, to_unit=unit, to_depot=None,
+                                          lines=[(s.scalar(sa.select(Item).where(Item.code == item)), 1)],
+                                          people=None, now=utcnow())
+            AREA_CODES[side]["order"] = order.code
+        s.commit()
 
 
 SCOPED_ARGUMENTS = {"depot_code", "lot_code", "unit_code", "movement_id", "code"}
@@ -153,7 +191,8 @@ def _scoped_routes(app):
             yield route
 
 
-def test_another_areas_resources_are_403_or_404_on_every_scoped_route(app, world, token_for):
+def test_another_areas_resources_are_403_or_404_on_every_scoped_route(app, world, token_for,
+                                                                      area_resources):
     client, token = _signed_in(app, "bureau"), token_for("bureau")
     failures, checked = [], []
     for route in _scoped_routes(app):
@@ -167,9 +206,11 @@ def test_another_areas_resources_are_403_or_404_on_every_scoped_route(app, world
             if refused == inside:
                 failures.append(f"{route} {'inside' if inside else 'outside'} {path} -> {status}")
         checked.append(route.endpoint)
-    assert failures == []
+    assert failures == [], "\n".join(failures)
     assert {"web.depot_detail", "web.lot_detail", "web.lot_book", "web.depot_form",
-            "web.unit_form", "api.movements_reverse", "web.depot_label_image"} <= set(checked)
+            "web.unit_form", "api.movements_reverse", "web.depot_label_image",
+            "web.agreement_detail", "web.event_detail", "web.order_detail",
+            "api.orders_approve"} <= set(checked)
 
 
 @pytest.mark.parametrize("method,url,body", [

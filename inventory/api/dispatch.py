@@ -166,9 +166,9 @@ def orders_approve(code: str):
             response=OrderOut)
 @permission_required(Permission.DISPATCH)
 def orders_cancel(code: str):
+    order = dispatch.get_order(db.session, current_actor(), code)  # scope before the body
     data = CancelIn().load(optional_body())
-    order = dispatch.cancel(db.session, current_actor(),
-                            dispatch.get_order(db.session, current_actor(), code), now=utcnow(),
+    order = dispatch.cancel(db.session, current_actor(), order, now=utcnow(),
                             reason=data["reason"])
     db.session.commit()
     return OrderOut().dump(order)
@@ -179,10 +179,10 @@ def orders_cancel(code: str):
             body=DispatchIn, response=OrderOut)
 @permission_required(Permission.BOOK_STOCK)
 def orders_dispatch(code: str):
+    order = dispatch.get_order(db.session, current_actor(), code)  # scope before the body
     data = DispatchIn().load(optional_body())
     order = dispatch_picking.dispatch(
-        db.session, current_actor(), dispatch.get_order(db.session, current_actor(), code),
-        now=utcnow(), vehicle=data["vehicle"], driver=data["driver"],
+        db.session, current_actor(), order, now=utcnow(), vehicle=data["vehicle"], driver=data["driver"],
         driver_phone=data["driver_phone"], departed_at=to_utc(data.get("departed_at")),
         eta=to_utc(data.get("eta")))
     db.session.commit()
@@ -194,8 +194,8 @@ def orders_dispatch(code: str):
             body=ReceiveIn, response=OrderOut)
 @permission_required(Permission.BOOK_STOCK)
 def orders_receive(code: str):
+    order = dispatch.get_order(db.session, current_actor(), code)  # scope before the body
     data = ReceiveIn().load(optional_body())
-    order = dispatch.get_order(db.session, current_actor(), code)
     depot = units.get_depot(db.session, data["depot_code"]) if data.get("depot_code") else None
     dispatch_receipt.receive(db.session, current_actor(), order, now=utcnow(), depot=depot,
                              lines=received_lines(data["lines"]), note=data["note"])
