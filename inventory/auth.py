@@ -54,7 +54,8 @@ def load_user_from_token(req) -> User | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    user = users.user_for_token(db.session, token.strip())
+    user = users.user_for_token(db.session, token.strip(),
+                                cache_seconds=float(current_app.config["TOKEN_CACHE_SECONDS"]))
     if user is not None:
         g.auth_method = "token"
     return user

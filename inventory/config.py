@@ -41,6 +41,9 @@ class Defaults:
     SESSION_LIFETIME_HOURS = 12
     MAX_UPLOAD_MB = 10
     SQLITE_SYNCHRONOUS = "FULL"
+    # A worker remembers what a bearer token resolved to for this long (0 = ask the
+    # database every time); a revoked token stops working in every worker within it.
+    TOKEN_CACHE_SECONDS = 5
 
 
 def load(app: Flask, test_config: Mapping[str, Any] | None) -> None:
