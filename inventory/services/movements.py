@@ -1,9 +1,13 @@
 """Every change of quantity: a ledger row plus a conditional balance update, one transaction.
 
-Each function flushes and never commits; the caller (a view or CLI command) commits once.
-Quantities are never read, modified and written back: balances change through
-``UPDATE ... SET quantity = quantity - :q WHERE quantity - reserved >= :q`` (or an
-upsert for credits), so concurrent scans of the same lot cannot overdraw it.
+Each function writes its statements at once and never commits; the caller (a view or CLI
+command) commits once. Quantities are never read, modified and written back: balances
+change through ``UPDATE ... SET quantity = quantity - :q WHERE quantity - reserved >= :q``
+(or an upsert for credits), so concurrent scans of the same lot cannot overdraw it.
+
+The statements are plain SQL expressions on the tables, built once at import: on the scan
+path building and flushing ORM objects cost several times more than the statements
+themselves (see docs/benchmarks.md).
 """
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from inventory.models import (Balance, Depot, Item, Lot, LotSource, Movement, MovementKind, Unit,
@@ -120,38 +124,51 @@ def find_replay(session: Session, request_id: str, request_hash: str) -> list[Mo
 
 # --- balance primitives ---------------------------------------------------------------------
 
+_BALANCE = Balance.__table__
+_MOVEMENT = Movement.__table__
+
+
+def _upsert(dialect: str) -> sa.Insert:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(_BALANCE).values(
+        lot_id=sa.bindparam("b_lot"), depot_id=sa.bindparam("b_depot"),
+        owner_id=sa.bindparam("b_owner"), quantity=sa.bindparam("b_qty"), reserved=0,
+        updated_at=sa.bindparam("b_now"))
+    return stmt.on_conflict_do_update(
+        index_elements=["lot_id", "depot_id", "owner_id"],
+        set_={"quantity": _BALANCE.c.quantity + stmt.excluded.quantity,
+              "updated_at": stmt.excluded.updated_at})
+
+
+_CREDIT = {"postgresql": _upsert("postgresql"), "sqlite": _upsert("sqlite")}
+
+
 def _credit(session: Session, *, lot: Lot, depot: Depot, owner: Unit, quantity: int,
             now: datetime) -> None:
     """Add to a balance, creating it if needed, in one atomic upsert."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(Balance).values(lot_id=lot.id, depot_id=depot.id, owner_id=owner.id,
-                                  quantity=quantity, reserved=0, updated_at=now)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["lot_id", "depot_id", "owner_id"],
-        set_={"quantity": Balance.quantity + quantity, "updated_at": now})
-    session.execute(stmt)
+    session.execute(_CREDIT[session.get_bind().dialect.name],
+                    {"b_lot": lot.id, "b_depot": depot.id, "b_owner": owner.id,
+                     "b_qty": quantity, "b_now": now})
 
 
 def _balance_key():
-    return sa.and_(Balance.lot_id == sa.bindparam("b_lot"), Balance.depot_id == sa.bindparam("b_depot"),
-                   Balance.owner_id == sa.bindparam("b_owner"))
+    return sa.and_(_BALANCE.c.lot_id == sa.bindparam("b_lot"),
+                   _BALANCE.c.depot_id == sa.bindparam("b_depot"),
+                   _BALANCE.c.owner_id == sa.bindparam("b_owner"))
 
 
-# Built once: the scan path runs these on every booking, and building statements costs more
-# than executing them on SQLite.
 _DEBIT_AVAILABLE = (
-    sa.update(Balance)
-    .where(_balance_key(), Balance.quantity - Balance.reserved >= sa.bindparam("b_qty"))
-    .values(quantity=Balance.quantity - sa.bindparam("b_qty"), updated_at=sa.bindparam("b_now"))
-    .execution_options(synchronize_session=False))
+    sa.update(_BALANCE)
+    .where(_balance_key(), _BALANCE.c.quantity - _BALANCE.c.reserved >= sa.bindparam("b_qty"))
+    .values(quantity=_BALANCE.c.quantity - sa.bindparam("b_qty"),
+            updated_at=sa.bindparam("b_now")))
 _DEBIT_RESERVED = (
-    sa.update(Balance)
-    .where(_balance_key(), Balance.reserved >= sa.bindparam("b_qty"))
-    .values(quantity=Balance.quantity - sa.bindparam("b_qty"),
-            reserved=Balance.reserved - sa.bindparam("b_qty"), updated_at=sa.bindparam("b_now"))
-    .execution_options(synchronize_session=False))
-_AVAILABLE = sa.select(Balance.quantity - Balance.reserved).where(_balance_key())
+    sa.update(_BALANCE)
+    .where(_balance_key(), _BALANCE.c.reserved >= sa.bindparam("b_qty"))
+    .values(quantity=_BALANCE.c.quantity - sa.bindparam("b_qty"),
+            reserved=_BALANCE.c.reserved - sa.bindparam("b_qty"),
+            updated_at=sa.bindparam("b_now")))
+_AVAILABLE = sa.select(_BALANCE.c.quantity - _BALANCE.c.reserved).where(_balance_key())
 
 
 def _debit(session: Session, *, lot: Lot, depot: Depot, owner: Unit, quantity: int,
@@ -171,24 +188,34 @@ def _debit(session: Session, *, lot: Lot, depot: Depot, owner: Unit, quantity: i
 
 
 _PLACES = ("lot", "from_depot", "to_depot", "from_owner", "to_owner", "reverses", "approves")
+_INSERT_MOVEMENT = sa.insert(_MOVEMENT)
+_NO_PLACE = dict.fromkeys(f"{name}_id" for name in _PLACES)
 
 
 def _record(session: Session, actor: Actor, *, kind: MovementKind, lot: Lot, quantity: int,
-            now: datetime, suffix: str = "", **fields) -> Movement:
-    # Foreign keys by id, and the related objects set as already loaded: the unit of work
-    # then has nothing to cascade (cheaper on the scan path), yet `movement.lot` and friends
-    # need no query afterwards.
-    places = {"lot": lot} | {name: fields.pop(name) for name in _PLACES if name in fields}
+            now: datetime, suffix: str = "", source: LotSource | None = None,
+            counted_quantity: int | None = None, **places) -> Movement:
+    """Insert the ledger row and return it as a persistent Movement.
+
+    One INSERT, no unit-of-work flush. The related objects the caller already holds are
+    set on the result as loaded, so `movement.lot` and friends need no query afterwards.
+    A duplicate request id raises IntegrityError here, as a flush would.
+    """
+    session.flush()  # anything still pending (e.g. a new lot) goes in first
+    places["lot"] = lot
     ids = {f"{name}_id": getattr(obj, "id", None) for name, obj in places.items()}
-    movement = Movement(kind=kind, quantity=quantity, actor_id=actor.user_id,
-                        reason=actor.reason or "", request_id=actor.request_id + suffix,
-                        request_hash=actor.request_hash, order_code=actor.order_code,
-                        created_at=now, **ids, **fields)
-    for name, obj in places.items():
-        set_committed_value(movement, name, obj)
-    if actor.user is not None:
-        set_committed_value(movement, "actor", actor.user)
+    values = {**_NO_PLACE, **ids, "kind": kind, "source": source, "quantity": quantity,
+              "counted_quantity": counted_quantity, "actor_id": actor.user_id,
+              "reason": actor.reason or "", "request_id": actor.request_id + suffix,
+              "request_hash": actor.request_hash, "order_code": actor.order_code,
+              "created_at": now}
+    result = session.execute(_INSERT_MOVEMENT, values)
+    movement = Movement(id=result.inserted_primary_key[0], **values)
+    make_transient_to_detached(movement)
     session.add(movement)
+    for name in _PLACES:
+        set_committed_value(movement, name, places.get(name))
+    set_committed_value(movement, "actor", actor.user)
     return movement
 
 
@@ -208,7 +235,6 @@ def receive(session: Session, actor: Actor, *, lot: Lot, depot: Depot, owner: Un
     movement = _record(session, actor, kind=MovementKind.RECEIVE, lot=lot, quantity=quantity,
                        now=now, suffix=suffix, to_depot=depot, to_owner=owner,
                        source=source or lot.source)
-    session.flush()
     return movement
 
 
@@ -226,7 +252,6 @@ def issue(session: Session, actor: Actor, *, lot: Lot, depot: Depot, owner: Unit
            from_reserved=from_reserved)
     movement = _record(session, actor, kind=kind, lot=lot, quantity=quantity, now=now,
                        suffix=suffix, from_depot=depot, from_owner=owner)
-    session.flush()
     return movement
 
 
@@ -244,7 +269,6 @@ def transfer(session: Session, actor: Actor, *, lot: Lot, depot: Depot, owner: U
     movement = _record(session, actor, kind=MovementKind.TRANSFER, lot=lot, quantity=quantity,
                        now=now, suffix=suffix, from_depot=depot, from_owner=owner,
                        to_depot=to_depot, to_owner=target_owner)
-    session.flush()
     return movement
 
 
@@ -295,7 +319,6 @@ def _count_movement(session: Session, actor: Actor, *, lot, depot, owner, counte
              {"to_depot": depot, "from_depot": depot, "to_owner": owner, "from_owner": owner})
     movement = _record(session, actor, kind=MovementKind.COUNT, lot=lot, quantity=abs(delta),
                        now=now, suffix=suffix, counted_quantity=counted, **place)
-    session.flush()
     return movement
 
 
@@ -322,7 +345,6 @@ def reverse(session: Session, actor: Actor, *, movement: Movement, now: datetime
                        quantity=movement.quantity, now=now, reverses=movement,
                        from_depot=movement.to_depot, from_owner=movement.to_owner,
                        to_depot=movement.from_depot, to_owner=movement.from_owner)
-    session.flush()
     return reversal
 
 
@@ -337,7 +359,6 @@ def write_off(session: Session, actor: Actor, *, movement: Movement, now: dateti
         raise DomainError(N_("Movement %(id)s is already written off."), id=movement.id)
     approval = _record(session, actor, kind=MovementKind.WRITE_OFF, lot=movement.lot,
                        quantity=movement.quantity, now=now, approves=movement, suffix=suffix)
-    session.flush()
     return approval
 
 
