@@ -24,10 +24,25 @@ from inventory.services.movements import Actor
 KEEPER_UNDO_MINUTES = 15
 
 
+@dataclass(frozen=True)
+class BalanceAfter:
+    """A balance as a booking left it: the place (lot, depot, owner) and its figures."""
+
+    lot: Lot
+    depot: Depot
+    owner: Unit
+    quantity: int
+    reserved: int
+
+    @property
+    def available(self) -> int:
+        return self.quantity - self.reserved
+
+
 @dataclass
 class Booking:
     movements: list[Movement]
-    balances: list[Balance] = field(default_factory=list)
+    balances: list[BalanceAfter] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
     replayed: bool = False
 
@@ -88,11 +103,15 @@ def _lot(session: Session, command: dict[str, Any]) -> Lot:
     return lot
 
 
+_BALANCE = Balance.__table__
+_LOT = Lot.__table__
+_AVAILABLE = _BALANCE.c.quantity - _BALANCE.c.reserved
+# Plain columns, not entities: the depot's own unit (already loaded) is the usual answer.
 _OWNERS_HERE = (
-    sa.select(Unit, Balance.quantity - Balance.reserved).join(Balance, Balance.owner_id == Unit.id)
-    .where(Balance.lot_id == sa.bindparam("lot"), Balance.depot_id == sa.bindparam("depot"),
-           Balance.quantity > 0)
-    .order_by(Unit.id != sa.bindparam("depot_unit"), (Balance.quantity - Balance.reserved).desc()))
+    sa.select(_BALANCE.c.owner_id, _AVAILABLE)
+    .where(_BALANCE.c.lot_id == sa.bindparam("lot"), _BALANCE.c.depot_id == sa.bindparam("depot"),
+           _BALANCE.c.quantity > 0)
+    .order_by(_BALANCE.c.owner_id != sa.bindparam("depot_unit"), _AVAILABLE.desc()))
 
 
 def _owner(session: Session, depot: Depot, lot: Lot | None, owner_code: str | None,
@@ -110,8 +129,10 @@ def _owner(session: Session, depot: Depot, lot: Lot | None, owner_code: str | No
     if quantity is None:
         if len(rows) > 1:
             raise field_error("owner_code", N_("Several units own this lot here; choose the owner."))
-        return rows[0][0]
-    return next((unit for unit, available in rows if available >= quantity), rows[0][0])
+        owner_id = rows[0][0]
+    else:
+        owner_id = next((owner for owner, available in rows if available >= quantity), rows[0][0])
+    return depot.unit if owner_id == depot.unit_id else session.get(Unit, owner_id)
 
 
 def _receive(session, actor: Actor, depot: Depot, command, now):
@@ -258,12 +279,14 @@ def _check_may_reverse(user: User, original: Movement, now: datetime) -> None:
 
 
 def _fefo_query(lot_has_expiry: bool) -> sa.Select:
-    earlier = (Lot.expiry_date < sa.bindparam("expiry")) if lot_has_expiry else sa.true()
-    return (sa.select(Lot).join(Balance, Balance.lot_id == Lot.id)
-            .where(Lot.item_id == sa.bindparam("item"), Lot.id != sa.bindparam("lot"),
-                   Balance.depot_id == sa.bindparam("depot"), Balance.quantity > Balance.reserved,
-                   Lot.expiry_date.is_not(None), earlier, Lot.expiry_date >= sa.bindparam("today"))
-            .order_by(Lot.expiry_date).limit(1))
+    earlier = (_LOT.c.expiry_date < sa.bindparam("expiry")) if lot_has_expiry else sa.true()
+    return (sa.select(_LOT.c.lot_code, _LOT.c.expiry_date)
+            .join(_BALANCE, _BALANCE.c.lot_id == _LOT.c.id)
+            .where(_LOT.c.item_id == sa.bindparam("item"), _LOT.c.id != sa.bindparam("lot"),
+                   _BALANCE.c.depot_id == sa.bindparam("depot"),
+                   _BALANCE.c.quantity > _BALANCE.c.reserved, _LOT.c.expiry_date.is_not(None),
+                   earlier, _LOT.c.expiry_date >= sa.bindparam("today"))
+            .order_by(_LOT.c.expiry_date).limit(1))
 
 
 _FEFO = {True: _fefo_query(True), False: _fefo_query(False)}
@@ -274,28 +297,30 @@ def fefo_hint(session: Session, lot: Lot, depot: Depot, today: date) -> dict[str
     params = {"item": lot.item_id, "lot": lot.id, "depot": depot.id, "today": today}
     if lot.expiry_date is not None:
         params["expiry"] = lot.expiry_date
-    other = session.scalar(_FEFO[lot.expiry_date is not None], params)
+    other = session.execute(_FEFO[lot.expiry_date is not None], params).first()
     if other is None:
         return None
-    return {"type": "fefo", "lot_code": other.lot_code, "expiry_date": other.expiry_date,
+    lot_code, expiry_date = other
+    return {"type": "fefo", "lot_code": lot_code, "expiry_date": expiry_date,
             "message": N_("Lot %(lot)s of the same item expires earlier (%(date)s): issue it first."),
-            "params": {"lot": other.lot_code, "date": other.expiry_date.isoformat()}}
+            "params": {"lot": lot_code, "date": expiry_date.isoformat()}}
 
 
-_BALANCE = (sa.select(Balance).where(Balance.lot_id == sa.bindparam("lot"),
-                                     Balance.depot_id == sa.bindparam("depot"),
-                                     Balance.owner_id == sa.bindparam("owner"))
-            .execution_options(populate_existing=True))
+_FIGURES = sa.select(_BALANCE.c.quantity, _BALANCE.c.reserved).where(
+    _BALANCE.c.lot_id == sa.bindparam("lot"), _BALANCE.c.depot_id == sa.bindparam("depot"),
+    _BALANCE.c.owner_id == sa.bindparam("owner"))
 
 
 def booking_of(session: Session, booked: list[Movement], replayed: bool = False) -> Booking:
     """The movements with the balances they left behind (read fresh from the database)."""
-    keys = set()
+    places = {}
     for m in booked:
-        for depot_id, owner_id in ((m.from_depot_id, m.from_owner_id), (m.to_depot_id, m.to_owner_id)):
-            if depot_id is not None:
-                keys.add((m.lot_id, depot_id, owner_id))
-    balances = [balance for lot_id, depot_id, owner_id in sorted(keys)
-                if (balance := session.scalar(_BALANCE, {"lot": lot_id, "depot": depot_id,
-                                                         "owner": owner_id})) is not None]
+        for depot, owner in ((m.from_depot, m.from_owner), (m.to_depot, m.to_owner)):
+            if depot is not None:
+                places[(m.lot_id, depot.id, owner.id)] = (m.lot, depot, owner)
+    balances = []
+    for key in sorted(places):
+        figures = session.execute(_FIGURES, dict(zip(("lot", "depot", "owner"), key))).first()
+        if figures is not None:
+            balances.append(BalanceAfter(*places[key], quantity=figures[0], reserved=figures[1]))
     return Booking(movements=booked, balances=balances, replayed=replayed)
