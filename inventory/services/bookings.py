@@ -53,20 +53,21 @@ def book(session: Session, user: User, command: dict[str, Any], *, now: datetime
 
     Idempotency is enforced by the unique request id: a replay fails on insert and the
     caller answers it from `movements.find_replay` (see `api.movements.commit_booking`),
-    so the usual, first-time booking pays no extra lookup.
+    so the usual, first-time booking pays no extra lookup. Everything is read before the
+    first write: on SQLite the write transaction holds the one write lock, so it is kept
+    to the statements that change something.
     """
     kind = MovementKind(command["kind"])
     access.require(user, Permission.APPROVE_STOCK if kind is MovementKind.WRITE_OFF
                    else Permission.BOOK_STOCK)
     depot = access.require_depot(user, units.get_depot(session, command["depot_code"]))
+    lot = _lot(session, command, required=kind is not MovementKind.RECEIVE)
+    hint = fefo_hint(session, lot, depot, now.date()) if kind is MovementKind.ISSUE else None
     actor = Actor(user=user, request_id=command["request_id"], request_hash=request_hash,
                   reason=command.get("reason") or "", order_code=command.get("order_code"))
-    handler = _HANDLERS[kind]
-    booked = handler(session, actor, depot, command, now)
+    booked = _HANDLERS[kind](session, actor, depot, lot, command, now)
     result = booking_of(session, booked if isinstance(booked, list) else [booked])
-    if kind is MovementKind.ISSUE:
-        hint = fefo_hint(session, result.movements[0].lot, depot, now.date())
-        result.warnings += [hint] if hint else []
+    result.warnings += [hint] if hint else []
     return result
 
 
@@ -85,7 +86,8 @@ def book_many(session: Session, user: User, commands: list[dict[str, Any]], *, r
         actor = Actor(user=user, request_id=f"{request_id}#{number}", request_hash=request_hash,
                       reason=command.get("reason") or "")
         try:
-            result = _HANDLERS[kind](session, actor, depot, command, now)
+            lot = _lot(session, command, required=kind is not MovementKind.RECEIVE)
+            result = _HANDLERS[kind](session, actor, depot, lot, command, now)
         except DomainError as error:
             error.params.setdefault("line", number)
             error.line = number  # type: ignore[attr-defined]
@@ -94,10 +96,14 @@ def book_many(session: Session, user: User, commands: list[dict[str, Any]], *, r
     return booking_of(session, booked)
 
 
-def _lot(session: Session, command: dict[str, Any]) -> Lot:
-    lot = movements.get_lot(session, command["lot_code"])
+def _lot(session: Session, command: dict[str, Any], *, required: bool = True) -> Lot | None:
+    """The lot named by `lot_code` (checked against `item_code`); None if absent and not
+    `required` (a receipt may create it); else NotFound."""
+    lot = movements.get_lot(session, command["lot_code"]) if command.get("lot_code") else None
     if lot is None:
-        raise NotFound(N_("Lot %(code)s not found."), code=command["lot_code"])
+        if required:
+            raise NotFound(N_("Lot %(code)s not found."), code=command.get("lot_code"))
+        return None
     if command.get("item_code") and lot.item.code != command["item_code"]:
         raise field_error("item_code", N_("Lot %(lot)s belongs to another item."), lot=lot.lot_code)
     return lot
@@ -135,10 +141,8 @@ def _owner(session: Session, depot: Depot, lot: Lot | None, owner_code: str | No
     return depot.unit if owner_id == depot.unit_id else session.get(Unit, owner_id)
 
 
-def _receive(session, actor: Actor, depot: Depot, command, now):
-    if command.get("lot_code") and movements.get_lot(session, command["lot_code"]) is not None:
-        lot = _lot(session, command)
-    else:
+def _receive(session, actor: Actor, depot: Depot, lot: Lot | None, command, now):
+    if lot is None:
         if not command.get("item_code"):
             raise NotFound(N_("Lot %(code)s not found."), code=command.get("lot_code"))
         lot = movements.find_or_create_lot(
@@ -155,8 +159,7 @@ def _receive(session, actor: Actor, depot: Depot, command, now):
 
 
 def _outbound(kind: MovementKind):
-    def handler(session, actor: Actor, depot: Depot, command, now):
-        lot = _lot(session, command)
+    def handler(session, actor: Actor, depot: Depot, lot: Lot, command, now):
         owner = _owner(session, depot, lot, command.get("owner_code"), command["quantity"])
         return movements.issue(session, actor, lot=lot, depot=depot, owner=owner, kind=kind,
                                quantity=command["quantity"], now=now,
@@ -164,8 +167,7 @@ def _outbound(kind: MovementKind):
     return handler
 
 
-def _transfer(session, actor: Actor, depot: Depot, command, now):
-    lot = _lot(session, command)
+def _transfer(session, actor: Actor, depot: Depot, lot: Lot, command, now):
     owner = _owner(session, depot, lot, command.get("owner_code"), command["quantity"])
     to_owner = units.get_unit(session, command["to_owner_code"]) if command.get(
         "to_owner_code") else None
@@ -174,16 +176,14 @@ def _transfer(session, actor: Actor, depot: Depot, command, now):
                               to_owner=to_owner, quantity=command["quantity"], now=now)
 
 
-def _count(session, actor: Actor, depot: Depot, command, now):
-    lot = _lot(session, command)
+def _count(session, actor: Actor, depot: Depot, lot: Lot, command, now):
     owner = _owner(session, depot, lot, command.get("owner_code"))
     return movements.count(session, actor, lot=lot, depot=depot, owner=owner,
                            counted=command["quantity"], now=now)
 
 
-def _write_off(session, actor: Actor, depot: Depot, command, now):
+def _write_off(session, actor: Actor, depot: Depot, lot: Lot, command, now):
     """Approve whole recorded losses/scraps of the lot here, oldest first, to the quantity."""
-    lot = _lot(session, command)
     pending = pending_write_offs(session, lot=lot, depot=depot)
     chosen, total = [], 0
     for movement in pending:
