@@ -66,7 +66,8 @@ def book(session: Session, user: User, command: dict[str, Any], *, now: datetime
     actor = Actor(user=user, request_id=command["request_id"], request_hash=request_hash,
                   reason=command.get("reason") or "", order_code=command.get("order_code"))
     booked = _HANDLERS[kind](session, actor, depot, lot, command, now)
-    result = booking_of(session, booked if isinstance(booked, list) else [booked])
+    result = booking_of(session, booked if isinstance(booked, list) else [booked],
+                        known=actor.balances)
     result.warnings += [hint] if hint else []
     return result
 
@@ -79,6 +80,7 @@ def book_many(session: Session, user: User, commands: list[dict[str, Any]], *, r
     (the caller rolls back). A replay fails on the unique request id, like `book`.
     """
     booked: list[Movement] = []
+    known: dict[movements.Place, tuple[int, int]] = {}
     for number, command in enumerate(commands, start=1):
         kind = MovementKind(command["kind"])
         access.require(user, Permission.BOOK_STOCK)
@@ -93,7 +95,8 @@ def book_many(session: Session, user: User, commands: list[dict[str, Any]], *, r
             error.line = number  # type: ignore[attr-defined]
             raise
         booked += result if isinstance(result, list) else [result]
-    return booking_of(session, booked)
+        known.update(actor.balances)
+    return booking_of(session, booked, known=known)
 
 
 def _lot(session: Session, command: dict[str, Any], *, required: bool = True) -> Lot | None:
@@ -261,7 +264,8 @@ def reverse(session: Session, user: User, *, movement_id: int, request_id: str, 
         raise NotFound(N_("Movement %(id)s not found."), id=movement_id)
     _check_may_reverse(user, original, now)
     actor = Actor(user=user, request_id=request_id, request_hash=request_hash, reason=reason)
-    return booking_of(session, [movements.reverse(session, actor, movement=original, now=now)])
+    reversal = movements.reverse(session, actor, movement=original, now=now)
+    return booking_of(session, [reversal], known=actor.balances)
 
 
 def _check_may_reverse(user: User, original: Movement, now: datetime) -> None:
@@ -311,16 +315,22 @@ _FIGURES = sa.select(_BALANCE.c.quantity, _BALANCE.c.reserved).where(
     _BALANCE.c.owner_id == sa.bindparam("owner"))
 
 
-def booking_of(session: Session, booked: list[Movement], replayed: bool = False) -> Booking:
-    """The movements with the balances they left behind (read fresh from the database)."""
+def booking_of(session: Session, booked: list[Movement], replayed: bool = False, *,
+               known: dict[movements.Place, tuple[int, int]] | None = None) -> Booking:
+    """The movements with the balances they left behind.
+
+    `known` holds the figures the booking's own statements returned (`Actor.balances`);
+    any other place (a replay) is read from the database.
+    """
     places = {}
     for m in booked:
         for depot, owner in ((m.from_depot, m.from_owner), (m.to_depot, m.to_owner)):
             if depot is not None:
                 places[(m.lot_id, depot.id, owner.id)] = (m.lot, depot, owner)
     balances = []
-    for key in sorted(places):
-        figures = session.execute(_FIGURES, dict(zip(("lot", "depot", "owner"), key))).first()
+    for place in sorted(places):
+        figures = (known or {}).get(place) or session.execute(
+            _FIGURES, dict(zip(("lot", "depot", "owner"), place))).first()
         if figures is not None:
-            balances.append(BalanceAfter(*places[key], quantity=figures[0], reserved=figures[1]))
+            balances.append(BalanceAfter(*places[place], quantity=figures[0], reserved=figures[1]))
     return Booking(movements=booked, balances=balances, replayed=replayed)

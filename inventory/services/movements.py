@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -35,15 +35,25 @@ class ExpiredLot(DomainError):
     title = N_("The lot has expired")
 
 
+Place = tuple[int, int, int]  # (lot_id, depot_id, owner_id): one balance
+
+
 @dataclass(frozen=True)
 class Actor:
-    """Who books, and the request that carries the booking."""
+    """Who books, and the request that carries the booking.
+
+    `balances` collects what each balance statement of the booking left, place →
+    (quantity, reserved), read back with RETURNING: every statement here that changes a
+    balance records it, so the answer needs no second read inside the write transaction.
+    """
 
     user: User | None
     request_id: str
     request_hash: str = ""
     reason: str = ""
     order_code: str | None = None
+    balances: dict[Place, tuple[int, int]] = field(default_factory=dict, compare=False,
+                                                   repr=False)
 
     @property
     def user_id(self) -> int | None:
@@ -137,18 +147,20 @@ def _upsert(dialect: str) -> sa.Insert:
     return stmt.on_conflict_do_update(
         index_elements=["lot_id", "depot_id", "owner_id"],
         set_={"quantity": _BALANCE.c.quantity + stmt.excluded.quantity,
-              "updated_at": stmt.excluded.updated_at})
+              "updated_at": stmt.excluded.updated_at},
+    ).returning(_BALANCE.c.quantity, _BALANCE.c.reserved)
 
 
 _CREDIT = {"postgresql": _upsert("postgresql"), "sqlite": _upsert("sqlite")}
 
 
-def _credit(session: Session, *, lot: Lot, depot: Depot, owner: Unit, quantity: int,
-            now: datetime) -> None:
+def _credit(session: Session, actor: Actor, *, lot: Lot, depot: Depot, owner: Unit,
+            quantity: int, now: datetime) -> None:
     """Add to a balance, creating it if needed, in one atomic upsert."""
-    session.execute(_CREDIT[session.get_bind().dialect.name],
-                    {"b_lot": lot.id, "b_depot": depot.id, "b_owner": owner.id,
-                     "b_qty": quantity, "b_now": now})
+    left = session.execute(_CREDIT[session.get_bind().dialect.name],
+                           {"b_lot": lot.id, "b_depot": depot.id, "b_owner": owner.id,
+                            "b_qty": quantity, "b_now": now}).one()
+    actor.balances[(lot.id, depot.id, owner.id)] = (left[0], left[1])
 
 
 def _balance_key():
@@ -161,26 +173,36 @@ _DEBIT_AVAILABLE = (
     sa.update(_BALANCE)
     .where(_balance_key(), _BALANCE.c.quantity - _BALANCE.c.reserved >= sa.bindparam("b_qty"))
     .values(quantity=_BALANCE.c.quantity - sa.bindparam("b_qty"),
-            updated_at=sa.bindparam("b_now")))
+            updated_at=sa.bindparam("b_now"))
+    .returning(_BALANCE.c.quantity, _BALANCE.c.reserved))
 _DEBIT_RESERVED = (
     sa.update(_BALANCE)
     .where(_balance_key(), _BALANCE.c.reserved >= sa.bindparam("b_qty"))
     .values(quantity=_BALANCE.c.quantity - sa.bindparam("b_qty"),
             reserved=_BALANCE.c.reserved - sa.bindparam("b_qty"),
-            updated_at=sa.bindparam("b_now")))
+            updated_at=sa.bindparam("b_now"))
+    .returning(_BALANCE.c.quantity, _BALANCE.c.reserved))
 _AVAILABLE = sa.select(_BALANCE.c.quantity - _BALANCE.c.reserved).where(_balance_key())
+_FIGURES = sa.select(_BALANCE.c.quantity, _BALANCE.c.reserved).where(_balance_key())
+_SET_COUNTED = (
+    sa.update(_BALANCE)
+    .where(_balance_key(), _BALANCE.c.quantity == sa.bindparam("b_seen"))
+    .values(quantity=sa.bindparam("b_counted"), updated_at=sa.bindparam("b_now"))
+    .returning(_BALANCE.c.quantity, _BALANCE.c.reserved))
 
 
-def _debit(session: Session, *, lot: Lot, depot: Depot, owner: Unit, quantity: int,
-           now: datetime, from_reserved: bool = False) -> None:
+def _debit(session: Session, actor: Actor, *, lot: Lot, depot: Depot, owner: Unit,
+           quantity: int, now: datetime, from_reserved: bool = False) -> None:
     """Take from a balance only if enough is there (and not promised); else InsufficientStock.
 
     With `from_reserved` the quantity comes out of what a dispatch order reserved.
     """
     key = {"b_lot": lot.id, "b_depot": depot.id, "b_owner": owner.id}
-    result = session.execute(_DEBIT_RESERVED if from_reserved else _DEBIT_AVAILABLE,
-                             {**key, "b_qty": quantity, "b_now": now})
-    if result.rowcount != 1:
+    left = session.execute(_DEBIT_RESERVED if from_reserved else _DEBIT_AVAILABLE,
+                           {**key, "b_qty": quantity, "b_now": now}).first()
+    if left is not None:
+        actor.balances[(lot.id, depot.id, owner.id)] = (left[0], left[1])
+    else:
         available = session.scalar(_AVAILABLE, key) or 0
         raise InsufficientStock(
             N_("Only %(available)s of lot %(lot)s available at %(depot)s; %(requested)s asked."),
@@ -231,7 +253,7 @@ def receive(session: Session, actor: Actor, *, lot: Lot, depot: Depot, owner: Un
             suffix: str = "") -> Movement:
     """Book `quantity` of `lot` into `depot` for `owner` (入库)."""
     _positive(quantity)
-    _credit(session, lot=lot, depot=depot, owner=owner, quantity=quantity, now=now)
+    _credit(session, actor, lot=lot, depot=depot, owner=owner, quantity=quantity, now=now)
     movement = _record(session, actor, kind=MovementKind.RECEIVE, lot=lot, quantity=quantity,
                        now=now, suffix=suffix, to_depot=depot, to_owner=owner,
                        source=source or lot.source)
@@ -248,7 +270,7 @@ def issue(session: Session, actor: Actor, *, lot: Lot, depot: Depot, owner: Unit
     if kind is MovementKind.ISSUE and lot.is_expired(now.date()) and not allow_expired:
         raise ExpiredLot(N_("Lot %(lot)s expired on %(date)s; confirm to issue it anyway."),
                          lot=lot.lot_code, date=lot.expiry_date.isoformat())
-    _debit(session, lot=lot, depot=depot, owner=owner, quantity=quantity, now=now,
+    _debit(session, actor, lot=lot, depot=depot, owner=owner, quantity=quantity, now=now,
            from_reserved=from_reserved)
     movement = _record(session, actor, kind=kind, lot=lot, quantity=quantity, now=now,
                        suffix=suffix, from_depot=depot, from_owner=owner)
@@ -263,9 +285,10 @@ def transfer(session: Session, actor: Actor, *, lot: Lot, depot: Depot, owner: U
     target_owner = to_owner or owner
     if to_depot.id == depot.id and target_owner.id == owner.id:
         raise field_error("to_depot_code", N_("Choose another depot or another owner."))
-    _debit(session, lot=lot, depot=depot, owner=owner, quantity=quantity, now=now,
+    _debit(session, actor, lot=lot, depot=depot, owner=owner, quantity=quantity, now=now,
            from_reserved=from_reserved)
-    _credit(session, lot=lot, depot=to_depot, owner=target_owner, quantity=quantity, now=now)
+    _credit(session, actor, lot=lot, depot=to_depot, owner=target_owner, quantity=quantity,
+            now=now)
     movement = _record(session, actor, kind=MovementKind.TRANSFER, lot=lot, quantity=quantity,
                        now=now, suffix=suffix, from_depot=depot, from_owner=owner,
                        to_depot=to_depot, to_owner=target_owner)
@@ -281,10 +304,9 @@ def count(session: Session, actor: Actor, *, lot: Lot, depot: Depot, owner: Unit
     """
     if not isinstance(counted, int) or isinstance(counted, bool) or counted < 0:
         raise field_error("quantity", N_("The counted quantity must be a whole number, zero or more."))
+    key = {"b_lot": lot.id, "b_depot": depot.id, "b_owner": owner.id}
     for _ in range(attempts):
-        seen = session.execute(sa.select(Balance.quantity, Balance.reserved).where(
-            Balance.lot_id == lot.id, Balance.depot_id == depot.id,
-            Balance.owner_id == owner.id)).first()
+        seen = session.execute(_FIGURES, key).first()
         if seen is None:
             return _count_new(session, actor, lot=lot, depot=depot, owner=owner,
                               counted=counted, now=now, suffix=suffix)
@@ -292,13 +314,10 @@ def count(session: Session, actor: Actor, *, lot: Lot, depot: Depot, owner: Unit
             raise InsufficientStock(
                 N_("%(reserved)s of lot %(lot)s are reserved for dispatch; count cannot be lower."),
                 reserved=seen.reserved, lot=lot.lot_code)
-        result = session.execute(
-            sa.update(Balance)
-            .where(Balance.lot_id == lot.id, Balance.depot_id == depot.id,
-                   Balance.owner_id == owner.id, Balance.quantity == seen.quantity)
-            .values(quantity=counted, updated_at=now)
-            .execution_options(synchronize_session=False))
-        if result.rowcount == 1:
+        left = session.execute(_SET_COUNTED, {**key, "b_seen": seen.quantity,
+                                              "b_counted": counted, "b_now": now}).first()
+        if left is not None:
+            actor.balances[(lot.id, depot.id, owner.id)] = (left[0], left[1])
             return _count_movement(session, actor, lot=lot, depot=depot, owner=owner,
                                    counted=counted, delta=counted - seen.quantity, now=now,
                                    suffix=suffix)
@@ -307,7 +326,7 @@ def count(session: Session, actor: Actor, *, lot: Lot, depot: Depot, owner: Unit
 
 def _count_new(session: Session, actor: Actor, *, lot, depot, owner, counted, now, suffix):
     if counted > 0:
-        _credit(session, lot=lot, depot=depot, owner=owner, quantity=counted, now=now)
+        _credit(session, actor, lot=lot, depot=depot, owner=owner, quantity=counted, now=now)
     return _count_movement(session, actor, lot=lot, depot=depot, owner=owner, counted=counted,
                            delta=counted, now=now, suffix=suffix)
 
@@ -336,10 +355,10 @@ def reverse(session: Session, actor: Actor, *, movement: Movement, now: datetime
                           id=movement.id)
     lot = movement.lot
     if movement.to_depot is not None and movement.quantity:
-        _debit(session, lot=lot, depot=movement.to_depot, owner=movement.to_owner,
+        _debit(session, actor, lot=lot, depot=movement.to_depot, owner=movement.to_owner,
                quantity=movement.quantity, now=now)
     if movement.from_depot is not None and movement.quantity:
-        _credit(session, lot=lot, depot=movement.from_depot, owner=movement.from_owner,
+        _credit(session, actor, lot=lot, depot=movement.from_depot, owner=movement.from_owner,
                 quantity=movement.quantity, now=now)
     reversal = _record(session, actor, kind=MovementKind.REVERSAL, lot=lot,
                        quantity=movement.quantity, now=now, reverses=movement,
