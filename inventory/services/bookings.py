@@ -15,7 +15,7 @@ import sqlalchemy.orm
 from sqlalchemy.orm import Session
 
 from inventory.models import Balance, Depot, Lot, LotSource, Movement, MovementKind, Unit, User
-from inventory.services import access, catalog, movements, units
+from inventory.services import access, catalog, holdings, movements, units
 from inventory.services.access import Permission
 from inventory.services.errors import N_, DomainError, Forbidden, NotFound, field_error
 from inventory.services.movements import Actor
@@ -54,18 +54,23 @@ def book(session: Session, user: User, command: dict[str, Any], *, now: datetime
     Idempotency is enforced by the unique request id: a replay fails on insert and the
     caller answers it from `movements.find_replay` (see `api.movements.commit_booking`),
     so the usual, first-time booking pays no extra lookup. Everything is read before the
-    first write: on SQLite the write transaction holds the one write lock, so it is kept
-    to the statements that change something.
+    first write, in two statements (depot and lot; what the depot holds of the item): on
+    SQLite the write transaction holds the one write lock, so it is kept to the
+    statements that change something.
     """
     kind = MovementKind(command["kind"])
     access.require(user, Permission.APPROVE_STOCK if kind is MovementKind.WRITE_OFF
                    else Permission.BOOK_STOCK)
-    depot = access.require_depot(user, units.get_depot(session, command["depot_code"]))
-    lot = _lot(session, command, required=kind is not MovementKind.RECEIVE)
-    hint = fefo_hint(session, lot, depot, now.date()) if kind is MovementKind.ISSUE else None
+    depot, lot = _depot_and_lot(session, user, command,
+                                lot_required=kind is not MovementKind.RECEIVE)
+    drawing = kind in _DRAWING and not command.get("owner_code")
+    here = (holdings.held(session, depot_id=depot.id, item_id=lot.item_id)
+            if lot is not None and (drawing or kind is MovementKind.ISSUE) else [])
+    owner = _owner(session, depot, lot, here, command, kind) if kind in _DRAWING else None
+    hint = _fefo_warning(here, lot, now.date()) if kind is MovementKind.ISSUE else None
     actor = Actor(user=user, request_id=command["request_id"], request_hash=request_hash,
                   reason=command.get("reason") or "", order_code=command.get("order_code"))
-    booked = _HANDLERS[kind](session, actor, depot, lot, command, now)
+    booked = _HANDLERS[kind](session, actor, depot, lot, owner, command, now)
     result = booking_of(session, booked if isinstance(booked, list) else [booked],
                         known=actor.balances)
     result.warnings += [hint] if hint else []
@@ -88,8 +93,13 @@ def book_many(session: Session, user: User, commands: list[dict[str, Any]], *, r
         actor = Actor(user=user, request_id=f"{request_id}#{number}", request_hash=request_hash,
                       reason=command.get("reason") or "")
         try:
-            lot = _lot(session, command, required=kind is not MovementKind.RECEIVE)
-            result = _HANDLERS[kind](session, actor, depot, lot, command, now)
+            lot = _checked_lot(command, movements.get_lot(session, command["lot_code"])
+                               if command.get("lot_code") else None,
+                               required=kind is not MovementKind.RECEIVE)
+            here = (holdings.held(session, depot_id=depot.id, item_id=lot.item_id)
+                    if lot is not None and kind in _DRAWING else [])
+            owner = _owner(session, depot, lot, here, command, kind) if kind in _DRAWING else None
+            result = _HANDLERS[kind](session, actor, depot, lot, owner, command, now)
         except DomainError as error:
             error.params.setdefault("line", number)
             error.line = number  # type: ignore[attr-defined]
@@ -99,10 +109,28 @@ def book_many(session: Session, user: User, commands: list[dict[str, Any]], *, r
     return booking_of(session, booked, known=known)
 
 
-def _lot(session: Session, command: dict[str, Any], *, required: bool = True) -> Lot | None:
-    """The lot named by `lot_code` (checked against `item_code`); None if absent and not
-    `required` (a receipt may create it); else NotFound."""
-    lot = movements.get_lot(session, command["lot_code"]) if command.get("lot_code") else None
+_DEPOT_AND_LOT = (
+    sa.select(Depot, Lot).join(Depot.unit)
+    .outerjoin(Lot, Lot.lot_code == sa.bindparam("lot")).outerjoin(Lot.item)
+    .where(Depot.code == sa.bindparam("depot"))
+    .options(sa.orm.contains_eager(Depot.unit), sa.orm.contains_eager(Lot.item)))
+
+
+def _depot_and_lot(session: Session, user: User, command: dict[str, Any], *,
+                   lot_required: bool) -> tuple[Depot, Lot | None]:
+    """The depot (which must lie in the user's area) and the lot a command names, read in
+    one statement with their unit and item."""
+    row = session.execute(_DEPOT_AND_LOT, {"depot": command["depot_code"],
+                                           "lot": command.get("lot_code")}).first()
+    if row is None:
+        raise NotFound(N_("Depot %(code)s not found."), code=command["depot_code"])
+    depot = access.require_depot(user, row[0])
+    return depot, _checked_lot(command, row[1], required=lot_required)
+
+
+def _checked_lot(command: dict[str, Any], lot: Lot | None, *, required: bool) -> Lot | None:
+    """The lot found for `lot_code`, checked against `item_code`; None if there is none and
+    it is not `required` (a receipt may create it); else NotFound."""
     if lot is None:
         if required:
             raise NotFound(N_("Lot %(code)s not found."), code=command.get("lot_code"))
@@ -112,39 +140,36 @@ def _lot(session: Session, command: dict[str, Any], *, required: bool = True) ->
     return lot
 
 
-_BALANCE = Balance.__table__
-_LOT = Lot.__table__
-_AVAILABLE = _BALANCE.c.quantity - _BALANCE.c.reserved
-# Plain columns, not entities: the depot's own unit (already loaded) is the usual answer.
-_OWNERS_HERE = (
-    sa.select(_BALANCE.c.owner_id, _AVAILABLE)
-    .where(_BALANCE.c.lot_id == sa.bindparam("lot"), _BALANCE.c.depot_id == sa.bindparam("depot"),
-           _BALANCE.c.quantity > 0)
-    .order_by(_BALANCE.c.owner_id != sa.bindparam("depot_unit"), _AVAILABLE.desc()))
+# Kinds that take stock of an owner already holding the lot here.
+_DRAWING = frozenset({MovementKind.ISSUE, MovementKind.LOSS, MovementKind.SCRAP,
+                      MovementKind.TRANSFER, MovementKind.COUNT})
 
 
-def _owner(session: Session, depot: Depot, lot: Lot | None, owner_code: str | None,
-           quantity: int | None = None) -> Unit:
-    """The owner named; else the owner holding the lot here: the depot's own unit first,
-    then whoever has enough. A count with several owners must name one."""
-    if owner_code:
-        return units.get_unit(session, owner_code)
-    if lot is None:
-        return depot.unit
-    rows = session.execute(_OWNERS_HERE, {"lot": lot.id, "depot": depot.id,
-                                          "depot_unit": depot.unit_id}).all()
-    if not rows:
-        return depot.unit
-    if quantity is None:
-        if len(rows) > 1:
-            raise field_error("owner_code", N_("Several units own this lot here; choose the owner."))
-        owner_id = rows[0][0]
-    else:
-        owner_id = next((owner for owner, available in rows if available >= quantity), rows[0][0])
-    return depot.unit if owner_id == depot.unit_id else session.get(Unit, owner_id)
+def _owner(session: Session, depot: Depot, lot: Lot, here: list[holdings.Held],
+           command: dict[str, Any], kind: MovementKind) -> Unit:
+    """The owner named; else the one holding the lot here (`holdings.drawn_owner`); else
+    the depot's own unit."""
+    if command.get("owner_code"):
+        return units.get_unit(session, command["owner_code"])
+    owner_id = holdings.drawn_owner(here, lot_id=lot.id, depot_unit_id=depot.unit_id,
+                                    quantity=None if kind is MovementKind.COUNT
+                                    else command["quantity"])
+    return depot.unit if owner_id in (None, depot.unit_id) else session.get(Unit, owner_id)
 
 
-def _receive(session, actor: Actor, depot: Depot, lot: Lot | None, command, now):
+def _fefo_warning(here: list[holdings.Held], lot: Lot, today: date) -> dict[str, Any] | None:
+    other = holdings.earlier_lot(here, lot_id=lot.id, expiry_date=lot.expiry_date, today=today)
+    if other is None:
+        return None
+    return {"type": "fefo", "lot_code": other.lot_code, "expiry_date": other.expiry_date,
+            "message": N_("Lot %(lot)s of the same item expires earlier (%(date)s): issue it first."),
+            "params": {"lot": other.lot_code, "date": other.expiry_date.isoformat()}}
+
+
+# Handlers: (session, actor, depot, lot, owner drawn on or None, command, now) -> movement(s).
+
+def _receive(session, actor: Actor, depot: Depot, lot: Lot | None, owner: Unit | None, command,
+             now):
     if lot is None:
         if not command.get("item_code"):
             raise NotFound(N_("Lot %(code)s not found."), code=command.get("lot_code"))
@@ -154,7 +179,9 @@ def _receive(session, actor: Actor, depot: Depot, lot: Lot | None, command, now)
             expiry_date=command.get("expiry_date"), production_date=command.get("production_date"),
             source=command.get("source") or LotSource.PROCUREMENT,
             supplier=command.get("supplier") or "")
-    owner = _owner(session, depot, None, command.get("owner_code"))
+    # A receipt draws on no one: it names its owner or stocks the depot's own unit.
+    owner = units.get_unit(session, command["owner_code"]) if command.get(
+        "owner_code") else depot.unit
     if not (access.in_scope(actor.user, owner) or depot.unit.path.startswith(owner.path)):
         raise Forbidden(N_("Unit %(code)s is outside your area."), code=owner.code)
     return movements.receive(session, actor, lot=lot, depot=depot, owner=owner,
@@ -162,16 +189,14 @@ def _receive(session, actor: Actor, depot: Depot, lot: Lot | None, command, now)
 
 
 def _outbound(kind: MovementKind):
-    def handler(session, actor: Actor, depot: Depot, lot: Lot, command, now):
-        owner = _owner(session, depot, lot, command.get("owner_code"), command["quantity"])
+    def handler(session, actor: Actor, depot: Depot, lot: Lot, owner: Unit, command, now):
         return movements.issue(session, actor, lot=lot, depot=depot, owner=owner, kind=kind,
                                quantity=command["quantity"], now=now,
                                allow_expired=command.get("confirm_expired", False))
     return handler
 
 
-def _transfer(session, actor: Actor, depot: Depot, lot: Lot, command, now):
-    owner = _owner(session, depot, lot, command.get("owner_code"), command["quantity"])
+def _transfer(session, actor: Actor, depot: Depot, lot: Lot, owner: Unit, command, now):
     to_owner = units.get_unit(session, command["to_owner_code"]) if command.get(
         "to_owner_code") else None
     return movements.transfer(session, actor, lot=lot, depot=depot, owner=owner,
@@ -179,13 +204,12 @@ def _transfer(session, actor: Actor, depot: Depot, lot: Lot, command, now):
                               to_owner=to_owner, quantity=command["quantity"], now=now)
 
 
-def _count(session, actor: Actor, depot: Depot, lot: Lot, command, now):
-    owner = _owner(session, depot, lot, command.get("owner_code"))
+def _count(session, actor: Actor, depot: Depot, lot: Lot, owner: Unit, command, now):
     return movements.count(session, actor, lot=lot, depot=depot, owner=owner,
                            counted=command["quantity"], now=now)
 
 
-def _write_off(session, actor: Actor, depot: Depot, lot: Lot, command, now):
+def _write_off(session, actor: Actor, depot: Depot, lot: Lot, owner: Unit | None, command, now):
     """Approve whole recorded losses/scraps of the lot here, oldest first, to the quantity."""
     pending = pending_write_offs(session, lot=lot, depot=depot)
     chosen, total = [], 0
@@ -282,34 +306,13 @@ def _check_may_reverse(user: User, original: Movement, now: datetime) -> None:
                            "ask a bureau officer to reverse this one."), minutes=KEEPER_UNDO_MINUTES)
 
 
-def _fefo_query(lot_has_expiry: bool) -> sa.Select:
-    earlier = (_LOT.c.expiry_date < sa.bindparam("expiry")) if lot_has_expiry else sa.true()
-    return (sa.select(_LOT.c.lot_code, _LOT.c.expiry_date)
-            .join(_BALANCE, _BALANCE.c.lot_id == _LOT.c.id)
-            .where(_LOT.c.item_id == sa.bindparam("item"), _LOT.c.id != sa.bindparam("lot"),
-                   _BALANCE.c.depot_id == sa.bindparam("depot"),
-                   _BALANCE.c.quantity > _BALANCE.c.reserved, _LOT.c.expiry_date.is_not(None),
-                   earlier, _LOT.c.expiry_date >= sa.bindparam("today"))
-            .order_by(_LOT.c.expiry_date).limit(1))
-
-
-_FEFO = {True: _fefo_query(True), False: _fefo_query(False)}
-
-
 def fefo_hint(session: Session, lot: Lot, depot: Depot, today: date) -> dict[str, Any] | None:
     """An earlier-expiring, unexpired lot of the same item with stock in this depot, if any."""
-    params = {"item": lot.item_id, "lot": lot.id, "depot": depot.id, "today": today}
-    if lot.expiry_date is not None:
-        params["expiry"] = lot.expiry_date
-    other = session.execute(_FEFO[lot.expiry_date is not None], params).first()
-    if other is None:
-        return None
-    lot_code, expiry_date = other
-    return {"type": "fefo", "lot_code": lot_code, "expiry_date": expiry_date,
-            "message": N_("Lot %(lot)s of the same item expires earlier (%(date)s): issue it first."),
-            "params": {"lot": lot_code, "date": expiry_date.isoformat()}}
+    return _fefo_warning(holdings.held(session, depot_id=depot.id, item_id=lot.item_id), lot,
+                         today)
 
 
+_BALANCE = Balance.__table__
 _FIGURES = sa.select(_BALANCE.c.quantity, _BALANCE.c.reserved).where(
     _BALANCE.c.lot_id == sa.bindparam("lot"), _BALANCE.c.depot_id == sa.bindparam("depot"),
     _BALANCE.c.owner_id == sa.bindparam("owner"))
