@@ -231,7 +231,9 @@ def _record(session: Session, actor: Actor, *, kind: MovementKind, lot: Lot, qua
               "reason": actor.reason or "", "request_id": actor.request_id + suffix,
               "request_hash": actor.request_hash, "order_code": actor.order_code,
               "created_at": now}
-    result = session.execute(_INSERT_MOVEMENT, values)
+    # NULLs are left to the column defaults: fewer parameters to convert on every insert.
+    result = session.execute(_INSERT_MOVEMENT,
+                             {key: value for key, value in values.items() if value is not None})
     movement = Movement(id=result.inserted_primary_key[0], **values)
     make_transient_to_detached(movement)
     session.add(movement)
