@@ -154,3 +154,9 @@ def test_a_revoked_token_or_deactivated_user_is_refused_at_once(client, app, wor
     for headers in (keeper, viewer):
         response = client.get("/api/v1/stock", headers=headers)
         assert response.status_code == 401 and response.mimetype == PROBLEM
+
+
+def test_bearer_token_calls_leave_no_session_cookie(client, world, token_for):
+    response = client.get("/api/v1/stock", headers=token_for("keeper"))
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    assert "Cookie" in response.headers.get("Vary", "")
