@@ -4,11 +4,15 @@ same insert + conditional update per booking with no auth or validation); then t
 list, GET /api/v1/stock?per_page=500, once the reserve holds a few thousand balances.
 
     .venv/bin/python benchmarks/scan_throughput.py [--seconds 10] [--clients 8 32]
-        [--workers 4] [--synchronous FULL] [--stock-rows 2000] [--list-clients 1 4]
+        [--workers N] [--synchronous FULL] [--stock-rows 2000] [--list-clients 1 4]
 
 Needs `wrk` (Debian package) as the load generator. Prints a Markdown table; the figures
 go into docs/benchmarks.md. The machine is shared: the load averages before and after
 are printed, and the ratios (same run) matter more than the absolute figures.
+
+Both servers get the same number of gunicorn sync workers, one per CPU by default: on
+this CPU-bound write path, with one SQLite writer at a time, more workers only took CPU
+from the one holding the write lock (docs/benchmarks.md).
 """
 from __future__ import annotations
 
@@ -225,7 +229,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", type=int, nargs="+", default=[8, 32])
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--synchronous", default="FULL", choices=["OFF", "NORMAL", "FULL"])
     parser.add_argument("--stock-rows", type=int, default=2000,
                         help="lots to receive before measuring the stock list (0: skip it)")
