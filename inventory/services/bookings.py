@@ -63,10 +63,7 @@ def book(session: Session, user: User, command: dict[str, Any], *, now: datetime
                    else Permission.BOOK_STOCK)
     depot, lot = _depot_and_lot(session, user, command,
                                 lot_required=kind is not MovementKind.RECEIVE)
-    drawing = kind in _DRAWING and not command.get("owner_code")
-    here = (holdings.held(session, depot_id=depot.id, item_id=lot.item_id)
-            if lot is not None and (drawing or kind is MovementKind.ISSUE) else [])
-    owner = _owner(session, depot, lot, here, command, kind) if kind in _DRAWING else None
+    here, owner = _drawing_on(session, depot, lot, command, kind)
     hint = _fefo_warning(here, lot, now.date()) if kind is MovementKind.ISSUE else None
     actor = Actor(user=user, request_id=command["request_id"], request_hash=request_hash,
                   reason=command.get("reason") or "", order_code=command.get("order_code"))
@@ -96,9 +93,7 @@ def book_many(session: Session, user: User, commands: list[dict[str, Any]], *, r
             lot = _checked_lot(command, movements.get_lot(session, command["lot_code"])
                                if command.get("lot_code") else None,
                                required=kind is not MovementKind.RECEIVE)
-            here = (holdings.held(session, depot_id=depot.id, item_id=lot.item_id)
-                    if lot is not None and kind in _DRAWING else [])
-            owner = _owner(session, depot, lot, here, command, kind) if kind in _DRAWING else None
+            _, owner = _drawing_on(session, depot, lot, command, kind)
             result = _HANDLERS[kind](session, actor, depot, lot, owner, command, now)
         except DomainError as error:
             error.params.setdefault("line", number)
@@ -143,6 +138,16 @@ def _checked_lot(command: dict[str, Any], lot: Lot | None, *, required: bool) ->
 # Kinds that take stock of an owner already holding the lot here.
 _DRAWING = frozenset({MovementKind.ISSUE, MovementKind.LOSS, MovementKind.SCRAP,
                       MovementKind.TRANSFER, MovementKind.COUNT})
+
+
+def _drawing_on(session: Session, depot: Depot, lot: Lot | None, command: dict[str, Any],
+                kind: MovementKind) -> tuple[list[holdings.Held], Unit | None]:
+    """What the depot holds of the lot's item, and the owner the booking draws on
+    (receipts and write-offs draw on no one)."""
+    if kind not in _DRAWING:
+        return [], None
+    here = holdings.held(session, depot_id=depot.id, item_id=lot.item_id)
+    return here, _owner(session, depot, lot, here, command, kind)
 
 
 def _owner(session: Session, depot: Depot, lot: Lot, here: list[holdings.Held],
