@@ -159,41 +159,52 @@ def run(args) -> dict:
                      "cpus": os.cpu_count(), "load_before": os.getloadavg()}
     try:
         results["raw_sqlite_tps"] = raw_sqlite(tmp / "raw.sqlite", args.seconds, args.synchronous)
-        from benchmarks.bare_app import create_schema
-
-        create_schema(str(tmp / "bare.sqlite"))
-        bare_env = {**os.environ, "BARE_DATABASE_URL": f"sqlite:///{tmp / 'bare.sqlite'}",
-                    "BARE_SYNCHRONOUS": args.synchronous, "PYTHONPATH": str(ROOT)}
-        port = free_port()
-        process = gunicorn("benchmarks.bare_app:app", bare_env, args.workers, port,
-                           tmp / "bare.log")
-        try:
-            wrk(f"http://127.0.0.1:{port}", 8, 2, {"BENCH_PATH": "/book"})  # warm-up
-            results["bare"] = [wrk(f"http://127.0.0.1:{port}", c, args.seconds,
-                                   {"BENCH_PATH": "/book"}) for c in args.clients]
-        finally:
-            stop(process)
-        env, token = prepare_app(tmp, args.synchronous)
-        port = free_port()
-        process = gunicorn("wsgi:app", env, args.workers, port, tmp / "app.log")
-        try:
-            url = f"http://127.0.0.1:{port}"
-            seed_lot(url, token)
-            load_env = {"BENCH_TOKEN": token, "BENCH_DEPOT": "KBS-01", "BENCH_LOT": "BENCH-LOT"}
-            wrk(url, 8, 2, load_env)  # warm-up
-            results["app"] = [wrk(url, c, args.seconds, load_env) for c in args.clients]
-            if args.stock_rows:
-                results["stock_rows"] = seed_stock(url, token, args.stock_rows)
-                list_env = {"BENCH_TOKEN": token, "BENCH_PATH": "/api/v1/stock?per_page=500"}
-                wrk(url, 2, 2, list_env, "list.lua")  # warm-up
-                results["list"] = [wrk(url, c, args.seconds, list_env, "list.lua")
-                                   for c in args.list_clients]
-        finally:
-            stop(process)
-        results["verify_ledger"] = flask_cli(env, "verify-ledger").strip()
+        results["bare"] = run_bare(args, tmp)
+        results.update(run_app(args, tmp))
         results["load_after"] = os.getloadavg()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    return results
+
+
+def run_bare(args, tmp: Path) -> list[dict]:
+    """The bare Flask + SQLAlchemy endpoint at each client count."""
+    from benchmarks.bare_app import create_schema
+
+    create_schema(str(tmp / "bare.sqlite"))
+    bare_env = {**os.environ, "BARE_DATABASE_URL": f"sqlite:///{tmp / 'bare.sqlite'}",
+                "BARE_SYNCHRONOUS": args.synchronous, "PYTHONPATH": str(ROOT)}
+    port = free_port()
+    process = gunicorn("benchmarks.bare_app:app", bare_env, args.workers, port, tmp / "bare.log")
+    try:
+        wrk(f"http://127.0.0.1:{port}", 8, 2, {"BENCH_PATH": "/book"})  # warm-up
+        return [wrk(f"http://127.0.0.1:{port}", c, args.seconds, {"BENCH_PATH": "/book"})
+                for c in args.clients]
+    finally:
+        stop(process)
+
+
+def run_app(args, tmp: Path) -> dict:
+    """POST /api/v1/movements at each client count, then the stock list; verify-ledger."""
+    results: dict = {}
+    env, token = prepare_app(tmp, args.synchronous)
+    port = free_port()
+    process = gunicorn("wsgi:app", env, args.workers, port, tmp / "app.log")
+    try:
+        url = f"http://127.0.0.1:{port}"
+        seed_lot(url, token)
+        load_env = {"BENCH_TOKEN": token, "BENCH_DEPOT": "KBS-01", "BENCH_LOT": "BENCH-LOT"}
+        wrk(url, 8, 2, load_env)  # warm-up
+        results["app"] = [wrk(url, c, args.seconds, load_env) for c in args.clients]
+        if args.stock_rows:
+            results["stock_rows"] = seed_stock(url, token, args.stock_rows)
+            list_env = {"BENCH_TOKEN": token, "BENCH_PATH": "/api/v1/stock?per_page=500"}
+            wrk(url, 2, 2, list_env, "list.lua")  # warm-up
+            results["list"] = [wrk(url, c, args.seconds, list_env, "list.lua")
+                               for c in args.list_clients]
+    finally:
+        stop(process)
+    results["verify_ledger"] = flask_cli(env, "verify-ledger").strip()
     return results
 
 
@@ -216,7 +227,8 @@ def report(results: dict) -> str:
     if results.get("list"):
         lines += ["", f"Stock list, GET /api/v1/stock?per_page=500 (500 of "
                       f"{results['stock_rows']:,} balances a page):", "",
-                  "| clients | pages/s | p50 ms | p90 ms | p99 ms | errors |", "|---|---|---|---|---|---|"]
+                  "| clients | pages/s | p50 ms | p90 ms | p99 ms | errors |",
+                  "|---|---|---|---|---|---|"]
         for row in results["list"]:
             lines.append(f"| {row['clients']} | {row['rps']:,.1f} | {row['p50_ms']:.1f} | "
                          f"{row['p90_ms']:.1f} | {row['p99_ms']:.1f} | {row['errors']} |")
