@@ -205,10 +205,6 @@ class TokenCache:
                         if key == token_hash or user.id == user_id]:
                 del self._entries[key]
 
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
 
 def _detached_copy(obj):
     """A clean, detached copy of a loaded User or Unit, safe to share between sessions."""
