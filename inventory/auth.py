@@ -27,13 +27,30 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """Session cookies are Secure whenever the request arrived over HTTPS ("auto")."""
+    """Session cookies are Secure whenever the request arrived over HTTPS ("auto").
+
+    A request without a session cookie (an API client with a bearer token, a scanner)
+    gets an empty session without building the cookie signer, and an empty session
+    that nobody changed is not saved: Flask does both work on every request otherwise.
+    """
 
     def get_cookie_secure(self, app: Flask) -> bool:
         setting = str(app.config.get("SECURE_COOKIES", "auto")).lower()
         if setting == "auto":
             return has_request_context() and request.is_secure
         return setting in ("1", "true", "yes", "on")
+
+    def open_session(self, app: Flask, request):
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session, response) -> None:
+        if not session and not session.modified:
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
+        super().save_session(app, session, response)
 
 
 @login_manager.user_loader
@@ -54,7 +71,8 @@ def load_user_from_token(req) -> User | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    user = users.user_for_token(db.session, token.strip())
+    user = users.user_for_token(db.session, token.strip(),
+                                cache_seconds=float(current_app.config["TOKEN_CACHE_SECONDS"]))
     if user is not None:
         g.auth_method = "token"
     return user

@@ -47,6 +47,9 @@ class Defaults:
     ALERT_REFRESH_SECONDS = 60
     # Approvals a dispatch order needs (2 = two different bureau users must approve).
     DISPATCH_APPROVERS = 1
+    # A worker remembers what a bearer token resolved to for this long (0 = ask the
+    # database every time); a revoked token stops working in every worker within it.
+    TOKEN_CACHE_SECONDS = 5
 
 
 def load(app: Flask, test_config: Mapping[str, Any] | None) -> None:
@@ -64,7 +67,10 @@ def load(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     if cfg["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
         cfg["SQLALCHEMY_DATABASE_URI"] = cfg["SQLALCHEMY_DATABASE_URI"].replace(
             "postgresql://", "postgresql+psycopg://", 1)
-    cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    # A database server can drop idle connections; a SQLite file cannot, and a ping would
+    # cost a statement on every request.
+    if not cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     cfg["SECRET_KEY"] = cfg["SECRET_KEY"] or _instance_secret(app)
     cfg["BABEL_DEFAULT_LOCALE"] = cfg["DEFAULT_LOCALE"]
     cfg["BABEL_DEFAULT_TIMEZONE"] = cfg["TIMEZONE"]

@@ -24,5 +24,5 @@ def stock_list():
     values = args(StockArgs())
     page_args = paging(values)
     filters = stock.resolve_filters(db.session, user, values)
-    stmt = stock.stock_query(user, filters, today=date.today())
-    return dump_page(paginate(db.session, stmt, **page_args), StockRowOut())
+    stmt = stock.stock_rows(user, filters, today=date.today())
+    return dump_page(paginate(db.session, stmt, scalars=False, **page_args), StockRowOut())

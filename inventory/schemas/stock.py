@@ -19,13 +19,14 @@ class StockArgs(PageArgs):
 
 
 class StockRowOut(BaseSchema):
-    depot_code = fields.Function(lambda b: b.depot.code)
-    item_code = fields.Function(lambda b: b.lot.item.code)
-    lot_code = fields.Function(lambda b: b.lot.lot_code)
-    owner_code = fields.Function(lambda b: b.owner.code)
-    expiry_date = fields.Function(lambda b: b.lot.expiry_date.isoformat()
-                                  if b.lot.expiry_date else None)
+    """A row of `services.stock.stock_rows`."""
+
+    depot_code = fields.String()
+    item_code = fields.String()
+    lot_code = fields.String()
+    owner_code = fields.String()
+    expiry_date = fields.Date(allow_none=True)
     quantity = fields.Integer()
     reserved = fields.Integer()
-    batch_no = fields.Function(lambda b: b.lot.batch_no)
-    item_name = fields.Function(lambda b: b.lot.item.name)
+    batch_no = fields.String()
+    item_name = fields.String()

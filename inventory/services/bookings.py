@@ -15,7 +15,7 @@ import sqlalchemy.orm
 from sqlalchemy.orm import Session
 
 from inventory.models import Balance, Depot, Lot, LotSource, Movement, MovementKind, Unit, User
-from inventory.services import access, catalog, dispatch_picking, movements, units
+from inventory.services import access, catalog, dispatch_picking, holdings, movements, units
 from inventory.services.access import Permission
 from inventory.services.errors import N_, DomainError, Forbidden, NotFound, field_error
 from inventory.services.movements import Actor
@@ -24,10 +24,25 @@ from inventory.services.movements import Actor
 KEEPER_UNDO_MINUTES = 15
 
 
+@dataclass(frozen=True)
+class BalanceAfter:
+    """A balance as a booking left it: the place (lot, depot, owner) and its figures."""
+
+    lot: Lot
+    depot: Depot
+    owner: Unit
+    quantity: int
+    reserved: int
+
+    @property
+    def available(self) -> int:
+        return self.quantity - self.reserved
+
+
 @dataclass
 class Booking:
     movements: list[Movement]
-    balances: list[Balance] = field(default_factory=list)
+    balances: list[BalanceAfter] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
     replayed: bool = False
 
@@ -38,25 +53,29 @@ def book(session: Session, user: User, command: dict[str, Any], *, now: datetime
 
     Idempotency is enforced by the unique request id: a replay fails on insert and the
     caller answers it from `movements.find_replay` (see `api.movements.commit_booking`),
-    so the usual, first-time booking pays no extra lookup.
+    so the usual, first-time booking pays no extra lookup. Everything is read before the
+    first write, in two statements (depot and lot; what the depot holds of the item): on
+    SQLite the write transaction holds the one write lock, so it is kept to the
+    statements that change something.
     """
     kind = MovementKind(command["kind"])
     access.require(user, Permission.APPROVE_STOCK if kind is MovementKind.WRITE_OFF
                    else Permission.BOOK_STOCK)
-    depot = access.require_depot(user, units.get_depot(session, command["depot_code"]))
+    depot, lot = _depot_and_lot(session, user, command,
+                                lot_required=kind is not MovementKind.RECEIVE)
     actor = Actor(user=user, request_id=command["request_id"], request_hash=request_hash,
                   reason=command.get("reason") or "", order_code=command.get("order_code"))
-    if command.get("order_code"):  # a pick for a dispatch order
+    if command.get("order_code"):  # a pick for a dispatch order: its allocation decides
         booked, warnings = dispatch_picking.pick(session, actor, depot, command, now)
-        result = booking_of(session, booked)
+        result = booking_of(session, booked)  # read back: a pick may move a reservation
         result.warnings += warnings
         return result
-    handler = _HANDLERS[kind]
-    booked = handler(session, actor, depot, command, now)
-    result = booking_of(session, booked if isinstance(booked, list) else [booked])
-    if kind is MovementKind.ISSUE:
-        hint = fefo_hint(session, result.movements[0].lot, depot, now.date())
-        result.warnings += [hint] if hint else []
+    here, owner = _drawing_on(session, depot, lot, command, kind)
+    hint = _fefo_warning(here, lot, now.date()) if kind is MovementKind.ISSUE else None
+    booked = _HANDLERS[kind](session, actor, depot, lot, owner, command, now)
+    result = booking_of(session, booked if isinstance(booked, list) else [booked],
+                        known=actor.balances)
+    result.warnings += [hint] if hint else []
     return result
 
 
@@ -68,6 +87,7 @@ def book_many(session: Session, user: User, commands: list[dict[str, Any]], *, r
     (the caller rolls back). A replay fails on the unique request id, like `book`.
     """
     booked: list[Movement] = []
+    known: dict[movements.Place, tuple[int, int]] = {}
     for number, command in enumerate(commands, start=1):
         kind = MovementKind(command["kind"])
         access.require(user, Permission.BOOK_STOCK)
@@ -75,54 +95,92 @@ def book_many(session: Session, user: User, commands: list[dict[str, Any]], *, r
         actor = Actor(user=user, request_id=f"{request_id}#{number}", request_hash=request_hash,
                       reason=command.get("reason") or "")
         try:
-            result = _HANDLERS[kind](session, actor, depot, command, now)
+            lot = _checked_lot(command, movements.get_lot(session, command["lot_code"])
+                               if command.get("lot_code") else None,
+                               required=kind is not MovementKind.RECEIVE)
+            _, owner = _drawing_on(session, depot, lot, command, kind)
+            result = _HANDLERS[kind](session, actor, depot, lot, owner, command, now)
         except DomainError as error:
             error.params.setdefault("line", number)
             error.line = number  # type: ignore[attr-defined]
             raise
         booked += result if isinstance(result, list) else [result]
-    return booking_of(session, booked)
+        known.update(actor.balances)
+    return booking_of(session, booked, known=known)
 
 
-def _lot(session: Session, command: dict[str, Any]) -> Lot:
-    lot = movements.get_lot(session, command["lot_code"])
+_DEPOT_AND_LOT = (
+    sa.select(Depot, Lot).join(Depot.unit)
+    .outerjoin(Lot, Lot.lot_code == sa.bindparam("lot")).outerjoin(Lot.item)
+    .where(Depot.code == sa.bindparam("depot"))
+    .options(sa.orm.contains_eager(Depot.unit), sa.orm.contains_eager(Lot.item)))
+
+
+def _depot_and_lot(session: Session, user: User, command: dict[str, Any], *,
+                   lot_required: bool) -> tuple[Depot, Lot | None]:
+    """The depot (which must lie in the user's area) and the lot a command names, read in
+    one statement with their unit and item."""
+    row = session.execute(_DEPOT_AND_LOT, {"depot": command["depot_code"],
+                                           "lot": command.get("lot_code")}).first()
+    if row is None:
+        raise NotFound(N_("Depot %(code)s not found."), code=command["depot_code"])
+    depot = access.require_depot(user, row[0])
+    return depot, _checked_lot(command, row[1], required=lot_required)
+
+
+def _checked_lot(command: dict[str, Any], lot: Lot | None, *, required: bool) -> Lot | None:
+    """The lot found for `lot_code`, checked against `item_code`; None if there is none and
+    it is not `required` (a receipt may create it); else NotFound."""
     if lot is None:
-        raise NotFound(N_("Lot %(code)s not found."), code=command["lot_code"])
+        if required:
+            raise NotFound(N_("Lot %(code)s not found."), code=command.get("lot_code"))
+        return None
     if command.get("item_code") and lot.item.code != command["item_code"]:
         raise field_error("item_code", N_("Lot %(lot)s belongs to another item."), lot=lot.lot_code)
     return lot
 
 
-_OWNERS_HERE = (
-    sa.select(Unit, Balance.quantity - Balance.reserved).join(Balance, Balance.owner_id == Unit.id)
-    .where(Balance.lot_id == sa.bindparam("lot"), Balance.depot_id == sa.bindparam("depot"),
-           Balance.quantity > 0)
-    .order_by(Unit.id != sa.bindparam("depot_unit"), (Balance.quantity - Balance.reserved).desc()))
+# Kinds that take stock of an owner already holding the lot here.
+_DRAWING = frozenset({MovementKind.ISSUE, MovementKind.LOSS, MovementKind.SCRAP,
+                      MovementKind.TRANSFER, MovementKind.COUNT})
 
 
-def _owner(session: Session, depot: Depot, lot: Lot | None, owner_code: str | None,
-           quantity: int | None = None) -> Unit:
-    """The owner named; else the owner holding the lot here: the depot's own unit first,
-    then whoever has enough. A count with several owners must name one."""
-    if owner_code:
-        return units.get_unit(session, owner_code)
+def _drawing_on(session: Session, depot: Depot, lot: Lot | None, command: dict[str, Any],
+                kind: MovementKind) -> tuple[list[holdings.Held], Unit | None]:
+    """What the depot holds of the lot's item, and the owner the booking draws on
+    (receipts and write-offs draw on no one)."""
+    if kind not in _DRAWING:
+        return [], None
+    here = holdings.held(session, depot_id=depot.id, item_id=lot.item_id)
+    return here, _owner(session, depot, lot, here, command, kind)
+
+
+def _owner(session: Session, depot: Depot, lot: Lot, here: list[holdings.Held],
+           command: dict[str, Any], kind: MovementKind) -> Unit:
+    """The owner named; else the one holding the lot here (`holdings.drawn_owner`); else
+    the depot's own unit."""
+    if command.get("owner_code"):
+        return units.get_unit(session, command["owner_code"])
+    owner_id = holdings.drawn_owner(here, lot_id=lot.id, depot_unit_id=depot.unit_id,
+                                    quantity=None if kind is MovementKind.COUNT
+                                    else command["quantity"])
+    return depot.unit if owner_id in (None, depot.unit_id) else session.get(Unit, owner_id)
+
+
+def _fefo_warning(here: list[holdings.Held], lot: Lot, today: date) -> dict[str, Any] | None:
+    other = holdings.earlier_lot(here, lot_id=lot.id, expiry_date=lot.expiry_date, today=today)
+    if other is None:
+        return None
+    return {"type": "fefo", "lot_code": other.lot_code, "expiry_date": other.expiry_date,
+            "message": N_("Lot %(lot)s of the same item expires earlier (%(date)s): issue it first."),
+            "params": {"lot": other.lot_code, "date": other.expiry_date.isoformat()}}
+
+
+# Handlers: (session, actor, depot, lot, owner drawn on or None, command, now) -> movement(s).
+
+def _receive(session, actor: Actor, depot: Depot, lot: Lot | None, owner: Unit | None, command,
+             now):
     if lot is None:
-        return depot.unit
-    rows = session.execute(_OWNERS_HERE, {"lot": lot.id, "depot": depot.id,
-                                          "depot_unit": depot.unit_id}).all()
-    if not rows:
-        return depot.unit
-    if quantity is None:
-        if len(rows) > 1:
-            raise field_error("owner_code", N_("Several units own this lot here; choose the owner."))
-        return rows[0][0]
-    return next((unit for unit, available in rows if available >= quantity), rows[0][0])
-
-
-def _receive(session, actor: Actor, depot: Depot, command, now):
-    if command.get("lot_code") and movements.get_lot(session, command["lot_code"]) is not None:
-        lot = _lot(session, command)
-    else:
         if not command.get("item_code"):
             raise NotFound(N_("Lot %(code)s not found."), code=command.get("lot_code"))
         lot = movements.find_or_create_lot(
@@ -131,7 +189,9 @@ def _receive(session, actor: Actor, depot: Depot, command, now):
             expiry_date=command.get("expiry_date"), production_date=command.get("production_date"),
             source=command.get("source") or LotSource.PROCUREMENT,
             supplier=command.get("supplier") or "")
-    owner = _owner(session, depot, None, command.get("owner_code"))
+    # A receipt draws on no one: it names its owner or stocks the depot's own unit.
+    owner = units.get_unit(session, command["owner_code"]) if command.get(
+        "owner_code") else depot.unit
     if not (access.in_scope(actor.user, owner) or depot.unit.path.startswith(owner.path)):
         raise Forbidden(N_("Unit %(code)s is outside your area."), code=owner.code)
     return movements.receive(session, actor, lot=lot, depot=depot, owner=owner,
@@ -139,18 +199,14 @@ def _receive(session, actor: Actor, depot: Depot, command, now):
 
 
 def _outbound(kind: MovementKind):
-    def handler(session, actor: Actor, depot: Depot, command, now):
-        lot = _lot(session, command)
-        owner = _owner(session, depot, lot, command.get("owner_code"), command["quantity"])
+    def handler(session, actor: Actor, depot: Depot, lot: Lot, owner: Unit, command, now):
         return movements.issue(session, actor, lot=lot, depot=depot, owner=owner, kind=kind,
                                quantity=command["quantity"], now=now,
                                allow_expired=command.get("confirm_expired", False))
     return handler
 
 
-def _transfer(session, actor: Actor, depot: Depot, command, now):
-    lot = _lot(session, command)
-    owner = _owner(session, depot, lot, command.get("owner_code"), command["quantity"])
+def _transfer(session, actor: Actor, depot: Depot, lot: Lot, owner: Unit, command, now):
     to_owner = units.get_unit(session, command["to_owner_code"]) if command.get(
         "to_owner_code") else None
     return movements.transfer(session, actor, lot=lot, depot=depot, owner=owner,
@@ -158,16 +214,13 @@ def _transfer(session, actor: Actor, depot: Depot, command, now):
                               to_owner=to_owner, quantity=command["quantity"], now=now)
 
 
-def _count(session, actor: Actor, depot: Depot, command, now):
-    lot = _lot(session, command)
-    owner = _owner(session, depot, lot, command.get("owner_code"))
+def _count(session, actor: Actor, depot: Depot, lot: Lot, owner: Unit, command, now):
     return movements.count(session, actor, lot=lot, depot=depot, owner=owner,
                            counted=command["quantity"], now=now)
 
 
-def _write_off(session, actor: Actor, depot: Depot, command, now):
+def _write_off(session, actor: Actor, depot: Depot, lot: Lot, owner: Unit | None, command, now):
     """Approve whole recorded losses/scraps of the lot here, oldest first, to the quantity."""
-    lot = _lot(session, command)
     pending = pending_write_offs(session, lot=lot, depot=depot)
     chosen, total = [], 0
     for movement in pending:
@@ -245,7 +298,8 @@ def reverse(session: Session, user: User, *, movement_id: int, request_id: str, 
         raise NotFound(N_("Movement %(id)s not found."), id=movement_id)
     _check_may_reverse(user, original, now)
     actor = Actor(user=user, request_id=request_id, request_hash=request_hash, reason=reason)
-    return booking_of(session, [movements.reverse(session, actor, movement=original, now=now)])
+    reversal = movements.reverse(session, actor, movement=original, now=now)
+    return booking_of(session, [reversal], known=actor.balances)
 
 
 def _check_may_reverse(user: User, original: Movement, now: datetime) -> None:
@@ -262,45 +316,34 @@ def _check_may_reverse(user: User, original: Movement, now: datetime) -> None:
                            "ask a bureau officer to reverse this one."), minutes=KEEPER_UNDO_MINUTES)
 
 
-def _fefo_query(lot_has_expiry: bool) -> sa.Select:
-    earlier = (Lot.expiry_date < sa.bindparam("expiry")) if lot_has_expiry else sa.true()
-    return (sa.select(Lot).join(Balance, Balance.lot_id == Lot.id)
-            .where(Lot.item_id == sa.bindparam("item"), Lot.id != sa.bindparam("lot"),
-                   Balance.depot_id == sa.bindparam("depot"), Balance.quantity > Balance.reserved,
-                   Lot.expiry_date.is_not(None), earlier, Lot.expiry_date >= sa.bindparam("today"))
-            .order_by(Lot.expiry_date).limit(1))
-
-
-_FEFO = {True: _fefo_query(True), False: _fefo_query(False)}
-
-
 def fefo_hint(session: Session, lot: Lot, depot: Depot, today: date) -> dict[str, Any] | None:
     """An earlier-expiring, unexpired lot of the same item with stock in this depot, if any."""
-    params = {"item": lot.item_id, "lot": lot.id, "depot": depot.id, "today": today}
-    if lot.expiry_date is not None:
-        params["expiry"] = lot.expiry_date
-    other = session.scalar(_FEFO[lot.expiry_date is not None], params)
-    if other is None:
-        return None
-    return {"type": "fefo", "lot_code": other.lot_code, "expiry_date": other.expiry_date,
-            "message": N_("Lot %(lot)s of the same item expires earlier (%(date)s): issue it first."),
-            "params": {"lot": other.lot_code, "date": other.expiry_date.isoformat()}}
+    return _fefo_warning(holdings.held(session, depot_id=depot.id, item_id=lot.item_id), lot,
+                         today)
 
 
-_BALANCE = (sa.select(Balance).where(Balance.lot_id == sa.bindparam("lot"),
-                                     Balance.depot_id == sa.bindparam("depot"),
-                                     Balance.owner_id == sa.bindparam("owner"))
-            .execution_options(populate_existing=True))
+_BALANCE = Balance.__table__
+_FIGURES = sa.select(_BALANCE.c.quantity, _BALANCE.c.reserved).where(
+    _BALANCE.c.lot_id == sa.bindparam("lot"), _BALANCE.c.depot_id == sa.bindparam("depot"),
+    _BALANCE.c.owner_id == sa.bindparam("owner"))
 
 
-def booking_of(session: Session, booked: list[Movement], replayed: bool = False) -> Booking:
-    """The movements with the balances they left behind (read fresh from the database)."""
-    keys = set()
+def booking_of(session: Session, booked: list[Movement], replayed: bool = False, *,
+               known: dict[movements.Place, tuple[int, int]] | None = None) -> Booking:
+    """The movements with the balances they left behind.
+
+    `known` holds the figures the booking's own statements returned (`Actor.balances`);
+    any other place (a replay) is read from the database.
+    """
+    places = {}
     for m in booked:
-        for depot_id, owner_id in ((m.from_depot_id, m.from_owner_id), (m.to_depot_id, m.to_owner_id)):
-            if depot_id is not None:
-                keys.add((m.lot_id, depot_id, owner_id))
-    balances = [balance for lot_id, depot_id, owner_id in sorted(keys)
-                if (balance := session.scalar(_BALANCE, {"lot": lot_id, "depot": depot_id,
-                                                         "owner": owner_id})) is not None]
+        for depot, owner in ((m.from_depot, m.from_owner), (m.to_depot, m.to_owner)):
+            if depot is not None:
+                places[(m.lot_id, depot.id, owner.id)] = (m.lot, depot, owner)
+    balances = []
+    for place in sorted(places):
+        figures = (known or {}).get(place) or session.execute(
+            _FIGURES, dict(zip(("lot", "depot", "owner"), place))).first()
+        if figures is not None:
+            balances.append(BalanceAfter(*places[place], quantity=figures[0], reserved=figures[1]))
     return Booking(movements=booked, balances=balances, replayed=replayed)

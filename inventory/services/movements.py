@@ -1,20 +1,24 @@
 """Every change of quantity: a ledger row plus a conditional balance update, one transaction.
 
-Each function flushes and never commits; the caller (a view or CLI command) commits once.
-Quantities are never read, modified and written back: balances change through
-``UPDATE ... SET quantity = quantity - :q WHERE quantity - reserved >= :q`` (or an
-upsert for credits), so concurrent scans of the same lot cannot overdraw it.
+Each function writes its statements at once and never commits; the caller (a view or CLI
+command) commits once. Quantities are never read, modified and written back: balances
+change through ``UPDATE ... SET quantity = quantity - :q WHERE quantity - reserved >= :q``
+(or an upsert for credits), so concurrent scans of the same lot cannot overdraw it.
+
+The statements are plain SQL expressions on the tables, built once at import: on the scan
+path building and flushing ORM objects cost several times more than the statements
+themselves (see docs/benchmarks.md).
 """
 from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from inventory.models import (Balance, Depot, Item, Lot, LotSource, Movement, MovementKind, Unit,
@@ -31,15 +35,25 @@ class ExpiredLot(DomainError):
     title = N_("The lot has expired")
 
 
+Place = tuple[int, int, int]  # (lot_id, depot_id, owner_id): one balance
+
+
 @dataclass(frozen=True)
 class Actor:
-    """Who books, and the request that carries the booking."""
+    """Who books, and the request that carries the booking.
+
+    `balances` collects what each balance statement of the booking left, place →
+    (quantity, reserved), read back with RETURNING: every statement here that changes a
+    balance records it, so the answer needs no second read inside the write transaction.
+    """
 
     user: User | None
     request_id: str
     request_hash: str = ""
     reason: str = ""
     order_code: str | None = None
+    balances: dict[Place, tuple[int, int]] = field(default_factory=dict, compare=False,
+                                                   repr=False)
 
     @property
     def user_id(self) -> int | None:
@@ -120,50 +134,75 @@ def find_replay(session: Session, request_id: str, request_hash: str) -> list[Mo
 
 # --- balance primitives ---------------------------------------------------------------------
 
-def _credit(session: Session, *, lot: Lot, depot: Depot, owner: Unit, quantity: int,
-            now: datetime) -> None:
-    """Add to a balance, creating it if needed, in one atomic upsert."""
-    dialect = session.get_bind().dialect.name
+_BALANCE = Balance.__table__
+_MOVEMENT = Movement.__table__
+
+
+def _upsert(dialect: str) -> sa.Insert:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(Balance).values(lot_id=lot.id, depot_id=depot.id, owner_id=owner.id,
-                                  quantity=quantity, reserved=0, updated_at=now)
-    stmt = stmt.on_conflict_do_update(
+    stmt = insert(_BALANCE).values(
+        lot_id=sa.bindparam("b_lot"), depot_id=sa.bindparam("b_depot"),
+        owner_id=sa.bindparam("b_owner"), quantity=sa.bindparam("b_qty"), reserved=0,
+        updated_at=sa.bindparam("b_now"))
+    return stmt.on_conflict_do_update(
         index_elements=["lot_id", "depot_id", "owner_id"],
-        set_={"quantity": Balance.quantity + quantity, "updated_at": now})
-    session.execute(stmt)
+        set_={"quantity": _BALANCE.c.quantity + stmt.excluded.quantity,
+              "updated_at": stmt.excluded.updated_at},
+    ).returning(_BALANCE.c.quantity, _BALANCE.c.reserved)
+
+
+_CREDIT = {"postgresql": _upsert("postgresql"), "sqlite": _upsert("sqlite")}
+
+
+def _credit(session: Session, actor: Actor, *, lot: Lot, depot: Depot, owner: Unit,
+            quantity: int, now: datetime) -> None:
+    """Add to a balance, creating it if needed, in one atomic upsert."""
+    left = session.execute(_CREDIT[session.get_bind().dialect.name],
+                           {"b_lot": lot.id, "b_depot": depot.id, "b_owner": owner.id,
+                            "b_qty": quantity, "b_now": now}).one()
+    actor.balances[(lot.id, depot.id, owner.id)] = (left[0], left[1])
 
 
 def _balance_key():
-    return sa.and_(Balance.lot_id == sa.bindparam("b_lot"), Balance.depot_id == sa.bindparam("b_depot"),
-                   Balance.owner_id == sa.bindparam("b_owner"))
+    return sa.and_(_BALANCE.c.lot_id == sa.bindparam("b_lot"),
+                   _BALANCE.c.depot_id == sa.bindparam("b_depot"),
+                   _BALANCE.c.owner_id == sa.bindparam("b_owner"))
 
 
-# Built once: the scan path runs these on every booking, and building statements costs more
-# than executing them on SQLite.
 _DEBIT_AVAILABLE = (
-    sa.update(Balance)
-    .where(_balance_key(), Balance.quantity - Balance.reserved >= sa.bindparam("b_qty"))
-    .values(quantity=Balance.quantity - sa.bindparam("b_qty"), updated_at=sa.bindparam("b_now"))
-    .execution_options(synchronize_session=False))
+    sa.update(_BALANCE)
+    .where(_balance_key(), _BALANCE.c.quantity - _BALANCE.c.reserved >= sa.bindparam("b_qty"))
+    .values(quantity=_BALANCE.c.quantity - sa.bindparam("b_qty"),
+            updated_at=sa.bindparam("b_now"))
+    .returning(_BALANCE.c.quantity, _BALANCE.c.reserved))
 _DEBIT_RESERVED = (
-    sa.update(Balance)
-    .where(_balance_key(), Balance.reserved >= sa.bindparam("b_qty"))
-    .values(quantity=Balance.quantity - sa.bindparam("b_qty"),
-            reserved=Balance.reserved - sa.bindparam("b_qty"), updated_at=sa.bindparam("b_now"))
-    .execution_options(synchronize_session=False))
-_AVAILABLE = sa.select(Balance.quantity - Balance.reserved).where(_balance_key())
+    sa.update(_BALANCE)
+    .where(_balance_key(), _BALANCE.c.reserved >= sa.bindparam("b_qty"))
+    .values(quantity=_BALANCE.c.quantity - sa.bindparam("b_qty"),
+            reserved=_BALANCE.c.reserved - sa.bindparam("b_qty"),
+            updated_at=sa.bindparam("b_now"))
+    .returning(_BALANCE.c.quantity, _BALANCE.c.reserved))
+_AVAILABLE = sa.select(_BALANCE.c.quantity - _BALANCE.c.reserved).where(_balance_key())
+_FIGURES = sa.select(_BALANCE.c.quantity, _BALANCE.c.reserved).where(_balance_key())
+_SET_COUNTED = (
+    sa.update(_BALANCE)
+    .where(_balance_key(), _BALANCE.c.quantity == sa.bindparam("b_seen"))
+    .values(quantity=sa.bindparam("b_counted"), updated_at=sa.bindparam("b_now"))
+    .returning(_BALANCE.c.quantity, _BALANCE.c.reserved))
 
 
-def _debit(session: Session, *, lot: Lot, depot: Depot, owner: Unit, quantity: int,
-           now: datetime, from_reserved: bool = False) -> None:
+def _debit(session: Session, actor: Actor, *, lot: Lot, depot: Depot, owner: Unit,
+           quantity: int, now: datetime, from_reserved: bool = False) -> None:
     """Take from a balance only if enough is there (and not promised); else InsufficientStock.
 
     With `from_reserved` the quantity comes out of what a dispatch order reserved.
     """
     key = {"b_lot": lot.id, "b_depot": depot.id, "b_owner": owner.id}
-    result = session.execute(_DEBIT_RESERVED if from_reserved else _DEBIT_AVAILABLE,
-                             {**key, "b_qty": quantity, "b_now": now})
-    if result.rowcount != 1:
+    left = session.execute(_DEBIT_RESERVED if from_reserved else _DEBIT_AVAILABLE,
+                           {**key, "b_qty": quantity, "b_now": now}).first()
+    if left is not None:
+        actor.balances[(lot.id, depot.id, owner.id)] = (left[0], left[1])
+    else:
         available = session.scalar(_AVAILABLE, key) or 0
         raise InsufficientStock(
             N_("Only %(available)s of lot %(lot)s available at %(depot)s; %(requested)s asked."),
@@ -171,24 +210,36 @@ def _debit(session: Session, *, lot: Lot, depot: Depot, owner: Unit, quantity: i
 
 
 _PLACES = ("lot", "from_depot", "to_depot", "from_owner", "to_owner", "reverses", "approves")
+_INSERT_MOVEMENT = sa.insert(_MOVEMENT)
+_NO_PLACE = dict.fromkeys(f"{name}_id" for name in _PLACES)
 
 
 def _record(session: Session, actor: Actor, *, kind: MovementKind, lot: Lot, quantity: int,
-            now: datetime, suffix: str = "", **fields) -> Movement:
-    # Foreign keys by id, and the related objects set as already loaded: the unit of work
-    # then has nothing to cascade (cheaper on the scan path), yet `movement.lot` and friends
-    # need no query afterwards.
-    places = {"lot": lot} | {name: fields.pop(name) for name in _PLACES if name in fields}
+            now: datetime, suffix: str = "", source: LotSource | None = None,
+            counted_quantity: int | None = None, **places) -> Movement:
+    """Insert the ledger row and return it as a persistent Movement.
+
+    One INSERT, no unit-of-work flush. The related objects the caller already holds are
+    set on the result as loaded, so `movement.lot` and friends need no query afterwards.
+    A duplicate request id raises IntegrityError here, as a flush would.
+    """
+    session.flush()  # anything still pending (e.g. a new lot) goes in first
+    places["lot"] = lot
     ids = {f"{name}_id": getattr(obj, "id", None) for name, obj in places.items()}
-    movement = Movement(kind=kind, quantity=quantity, actor_id=actor.user_id,
-                        reason=actor.reason or "", request_id=actor.request_id + suffix,
-                        request_hash=actor.request_hash, order_code=actor.order_code,
-                        created_at=now, **ids, **fields)
-    for name, obj in places.items():
-        set_committed_value(movement, name, obj)
-    if actor.user is not None:
-        set_committed_value(movement, "actor", actor.user)
+    values = {**_NO_PLACE, **ids, "kind": kind, "source": source, "quantity": quantity,
+              "counted_quantity": counted_quantity, "actor_id": actor.user_id,
+              "reason": actor.reason or "", "request_id": actor.request_id + suffix,
+              "request_hash": actor.request_hash, "order_code": actor.order_code,
+              "created_at": now}
+    # NULLs are left to the column defaults: fewer parameters to convert on every insert.
+    result = session.execute(_INSERT_MOVEMENT,
+                             {key: value for key, value in values.items() if value is not None})
+    movement = Movement(id=result.inserted_primary_key[0], **values)
+    make_transient_to_detached(movement)
     session.add(movement)
+    for name in _PLACES:
+        set_committed_value(movement, name, places.get(name))
+    set_committed_value(movement, "actor", actor.user)
     return movement
 
 
@@ -204,11 +255,10 @@ def receive(session: Session, actor: Actor, *, lot: Lot, depot: Depot, owner: Un
             suffix: str = "") -> Movement:
     """Book `quantity` of `lot` into `depot` for `owner` (入库)."""
     _positive(quantity)
-    _credit(session, lot=lot, depot=depot, owner=owner, quantity=quantity, now=now)
+    _credit(session, actor, lot=lot, depot=depot, owner=owner, quantity=quantity, now=now)
     movement = _record(session, actor, kind=MovementKind.RECEIVE, lot=lot, quantity=quantity,
                        now=now, suffix=suffix, to_depot=depot, to_owner=owner,
                        source=source or lot.source)
-    session.flush()
     return movement
 
 
@@ -222,11 +272,10 @@ def issue(session: Session, actor: Actor, *, lot: Lot, depot: Depot, owner: Unit
     if kind is MovementKind.ISSUE and lot.is_expired(now.date()) and not allow_expired:
         raise ExpiredLot(N_("Lot %(lot)s expired on %(date)s; confirm to issue it anyway."),
                          lot=lot.lot_code, date=lot.expiry_date.isoformat())
-    _debit(session, lot=lot, depot=depot, owner=owner, quantity=quantity, now=now,
+    _debit(session, actor, lot=lot, depot=depot, owner=owner, quantity=quantity, now=now,
            from_reserved=from_reserved)
     movement = _record(session, actor, kind=kind, lot=lot, quantity=quantity, now=now,
                        suffix=suffix, from_depot=depot, from_owner=owner)
-    session.flush()
     return movement
 
 
@@ -238,13 +287,13 @@ def transfer(session: Session, actor: Actor, *, lot: Lot, depot: Depot, owner: U
     target_owner = to_owner or owner
     if to_depot.id == depot.id and target_owner.id == owner.id:
         raise field_error("to_depot_code", N_("Choose another depot or another owner."))
-    _debit(session, lot=lot, depot=depot, owner=owner, quantity=quantity, now=now,
+    _debit(session, actor, lot=lot, depot=depot, owner=owner, quantity=quantity, now=now,
            from_reserved=from_reserved)
-    _credit(session, lot=lot, depot=to_depot, owner=target_owner, quantity=quantity, now=now)
+    _credit(session, actor, lot=lot, depot=to_depot, owner=target_owner, quantity=quantity,
+            now=now)
     movement = _record(session, actor, kind=MovementKind.TRANSFER, lot=lot, quantity=quantity,
                        now=now, suffix=suffix, from_depot=depot, from_owner=owner,
                        to_depot=to_depot, to_owner=target_owner)
-    session.flush()
     return movement
 
 
@@ -257,10 +306,9 @@ def count(session: Session, actor: Actor, *, lot: Lot, depot: Depot, owner: Unit
     """
     if not isinstance(counted, int) or isinstance(counted, bool) or counted < 0:
         raise field_error("quantity", N_("The counted quantity must be a whole number, zero or more."))
+    key = {"b_lot": lot.id, "b_depot": depot.id, "b_owner": owner.id}
     for _ in range(attempts):
-        seen = session.execute(sa.select(Balance.quantity, Balance.reserved).where(
-            Balance.lot_id == lot.id, Balance.depot_id == depot.id,
-            Balance.owner_id == owner.id)).first()
+        seen = session.execute(_FIGURES, key).first()
         if seen is None:
             return _count_new(session, actor, lot=lot, depot=depot, owner=owner,
                               counted=counted, now=now, suffix=suffix)
@@ -268,13 +316,10 @@ def count(session: Session, actor: Actor, *, lot: Lot, depot: Depot, owner: Unit
             raise InsufficientStock(
                 N_("%(reserved)s of lot %(lot)s are reserved for dispatch; count cannot be lower."),
                 reserved=seen.reserved, lot=lot.lot_code)
-        result = session.execute(
-            sa.update(Balance)
-            .where(Balance.lot_id == lot.id, Balance.depot_id == depot.id,
-                   Balance.owner_id == owner.id, Balance.quantity == seen.quantity)
-            .values(quantity=counted, updated_at=now)
-            .execution_options(synchronize_session=False))
-        if result.rowcount == 1:
+        left = session.execute(_SET_COUNTED, {**key, "b_seen": seen.quantity,
+                                              "b_counted": counted, "b_now": now}).first()
+        if left is not None:
+            actor.balances[(lot.id, depot.id, owner.id)] = (left[0], left[1])
             return _count_movement(session, actor, lot=lot, depot=depot, owner=owner,
                                    counted=counted, delta=counted - seen.quantity, now=now,
                                    suffix=suffix)
@@ -283,7 +328,7 @@ def count(session: Session, actor: Actor, *, lot: Lot, depot: Depot, owner: Unit
 
 def _count_new(session: Session, actor: Actor, *, lot, depot, owner, counted, now, suffix):
     if counted > 0:
-        _credit(session, lot=lot, depot=depot, owner=owner, quantity=counted, now=now)
+        _credit(session, actor, lot=lot, depot=depot, owner=owner, quantity=counted, now=now)
     return _count_movement(session, actor, lot=lot, depot=depot, owner=owner, counted=counted,
                            delta=counted, now=now, suffix=suffix)
 
@@ -295,7 +340,6 @@ def _count_movement(session: Session, actor: Actor, *, lot, depot, owner, counte
              {"to_depot": depot, "from_depot": depot, "to_owner": owner, "from_owner": owner})
     movement = _record(session, actor, kind=MovementKind.COUNT, lot=lot, quantity=abs(delta),
                        now=now, suffix=suffix, counted_quantity=counted, **place)
-    session.flush()
     return movement
 
 
@@ -316,16 +360,15 @@ def reverse(session: Session, actor: Actor, *, movement: Movement, now: datetime
                           id=movement.id)
     lot = movement.lot
     if movement.to_depot is not None and movement.quantity:
-        _debit(session, lot=lot, depot=movement.to_depot, owner=movement.to_owner,
+        _debit(session, actor, lot=lot, depot=movement.to_depot, owner=movement.to_owner,
                quantity=movement.quantity, now=now)
     if movement.from_depot is not None and movement.quantity:
-        _credit(session, lot=lot, depot=movement.from_depot, owner=movement.from_owner,
+        _credit(session, actor, lot=lot, depot=movement.from_depot, owner=movement.from_owner,
                 quantity=movement.quantity, now=now)
     reversal = _record(session, actor, kind=MovementKind.REVERSAL, lot=lot,
                        quantity=movement.quantity, now=now, reverses=movement,
                        from_depot=movement.to_depot, from_owner=movement.to_owner,
                        to_depot=movement.from_depot, to_owner=movement.from_owner)
-    session.flush()
     return reversal
 
 
@@ -340,7 +383,6 @@ def write_off(session: Session, actor: Actor, *, movement: Movement, now: dateti
         raise DomainError(N_("Movement %(id)s is already written off."), id=movement.id)
     approval = _record(session, actor, kind=MovementKind.WRITE_OFF, lot=movement.lot,
                        quantity=movement.quantity, now=now, approves=movement, suffix=suffix)
-    session.flush()
     return approval
 
 

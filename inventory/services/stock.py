@@ -40,12 +40,29 @@ def visible(user: User) -> sa.ColumnElement[bool]:
 
 def stock_query(user: User, filters: StockFilter, *, today: date) -> sa.Select:
     """Balances joined with lot, item, depot and owner, filtered and in a stable order."""
-    stmt = (sa.select(Balance)
-            .join(Balance.lot).join(Lot.item).join(Balance.depot)
+    return _filtered(sa.select(Balance), user, filters, today=today).options(
+        contains_eager(Balance.lot).contains_eager(Lot.item), contains_eager(Balance.depot),
+        contains_eager(Balance.owner.of_type(OwnerUnit)))
+
+
+def stock_rows(user: User, filters: StockFilter, *, today: date) -> sa.Select:
+    """The rows of `stock_query` as plain columns (codes, names, figures).
+
+    For the API list and exports: a page of 500 rows then costs no model objects, which
+    were most of its time.
+    """
+    return _filtered(sa.select(
+        Depot.code.label("depot_code"), Item.code.label("item_code"),
+        Lot.lot_code.label("lot_code"), OwnerUnit.code.label("owner_code"),
+        Lot.expiry_date.label("expiry_date"), Balance.quantity.label("quantity"),
+        Balance.reserved.label("reserved"), Lot.batch_no.label("batch_no"),
+        Item.name.label("item_name")).select_from(Balance), user, filters, today=today)
+
+
+def _filtered(stmt: sa.Select, user: User, filters: StockFilter, *, today: date) -> sa.Select:
+    stmt = (stmt.join(Balance.lot).join(Lot.item).join(Balance.depot)
             .join(DepotUnit, Depot.unit_id == DepotUnit.id)
             .join(OwnerUnit, Balance.owner_id == OwnerUnit.id)
-            .options(contains_eager(Balance.lot).contains_eager(Lot.item),
-                     contains_eager(Balance.depot))
             .where(visible(user)))
     if not filters.include_empty:
         stmt = stmt.where(Balance.quantity > 0)

@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from inventory.models import ApiToken, AuditEvent, Role, Unit, User
@@ -117,6 +121,7 @@ def update_user(session: Session, user: User, *, actor: User | None, now: dateti
         changes.append("password reset")
     if changes:
         user.session_version += 1
+        token_cache.forget(user_id=user.id)
     if display_name is not None and display_name != user.display_name:
         changes.append(f"display name {user.display_name}->{display_name}")
         user.display_name = display_name
@@ -186,20 +191,82 @@ def create_token(session: Session, *, user: User, now: datetime, name: str = "",
     return token
 
 
-_TOKEN_BY_HASH = (sa.select(ApiToken)
-                  .where(ApiToken.token_hash == sa.bindparam("token_hash"),
-                         ApiToken.revoked_at.is_(None))
-                  .options(joinedload(ApiToken.user).joinedload(User.unit)))
+class TokenCache:
+    """What bearer tokens resolved to, kept for a few seconds in this process.
+
+    A scanner sends its token with every booking; looking it up costs about as much as
+    the booking's own statements. Entries hold detached copies of the user and their
+    unit (never an object of some request's session) and expire `seconds` after they
+    were read. Revoking a token or changing a user (role, scope, activation, password)
+    through this module forgets the entries at once in this process; other worker
+    processes notice within `seconds`.
+    """
+
+    def __init__(self, size: int = 1024, clock: Callable[[], float] = time.monotonic) -> None:
+        self.size = size
+        self.clock = clock
+        self._entries: OrderedDict[str, tuple[float, User]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, token_hash: str) -> User | None:
+        with self._lock:
+            entry = self._entries.get(token_hash)
+            if entry is None or entry[0] <= self.clock():
+                self._entries.pop(token_hash, None)
+                return None
+            return entry[1]
+
+    def put(self, token_hash: str, user: User, seconds: float) -> None:
+        with self._lock:
+            self._entries[token_hash] = (self.clock() + seconds, _detached_copy(user))
+            self._entries.move_to_end(token_hash)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def forget(self, *, token_hash: str | None = None, user_id: int | None = None) -> None:
+        with self._lock:
+            for key in [key for key, (_, user) in self._entries.items()
+                        if key == token_hash or user.id == user_id]:
+                del self._entries[key]
 
 
-def user_for_token(session: Session, token: str) -> User | None:
-    """The active user owning a valid, unrevoked token, or None."""
+def _detached_copy(obj):
+    """A clean, detached copy of a loaded User or Unit, safe to share between sessions."""
+    mapper = sa.inspect(type(obj))
+    copy = type(obj)(**{attr.key: getattr(obj, attr.key) for attr in mapper.column_attrs})
+    if isinstance(obj, User):
+        copy.unit = _detached_copy(obj.unit) if obj.unit is not None else None
+    make_transient_to_detached(copy)
+    return copy
+
+
+token_cache = TokenCache()
+
+_TOKEN_USER = (sa.select(User).join(ApiToken, ApiToken.user_id == User.id)
+               .where(ApiToken.token_hash == sa.bindparam("token_hash"),
+                      ApiToken.revoked_at.is_(None))
+               .options(joinedload(User.unit)))
+
+
+def user_for_token(session: Session, token: str, *, cache_seconds: float = 0) -> User | None:
+    """The active user owning a valid, unrevoked token, or None.
+
+    With `cache_seconds` the answer may come from `token_cache` (see there for how soon a
+    revocation takes effect); the user returned always belongs to `session`.
+    """
     if not token.startswith(TOKEN_PREFIX):
         return None
-    row = session.scalar(_TOKEN_BY_HASH, {"token_hash": hash_token(token)})
-    if row is None or not row.user.is_active:
+    token_hash = hash_token(token)
+    cached = token_cache.get(token_hash) if cache_seconds > 0 else None
+    if cached is not None:
+        # No SQL: copies the cached state into the session (or finds the user already there).
+        return session.merge(cached, load=False)
+    user = session.scalar(_TOKEN_USER, {"token_hash": token_hash})
+    if user is None or not user.is_active:
         return None
-    return row.user
+    if cache_seconds > 0:
+        token_cache.put(token_hash, user, cache_seconds)
+    return user
 
 
 def revoke_token(session: Session, *, token_id: int, actor: User | None,
@@ -209,6 +276,7 @@ def revoke_token(session: Session, *, token_id: int, actor: User | None,
     if row is None:
         raise NotFound(N_("Token not found."))
     row.revoked_at = now
+    token_cache.forget(token_hash=row.token_hash)
     audit(session, action="token.revoke", actor=actor, subject=f"user:{row.user.username}",
           detail=row.prefix, now=now)
     session.flush()

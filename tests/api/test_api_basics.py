@@ -133,3 +133,30 @@ def test_bearer_token_calls_need_no_csrf_token(world_app):
     response = app.test_client().post("/api/v1/items", json={"code": "1990004", "name": "x", "unit": "个"},
                                       headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 201
+
+
+def test_a_revoked_token_or_deactivated_user_is_refused_at_once(client, app, world, token_for):
+    import sqlalchemy as sa
+
+    from inventory.extensions import db
+    from inventory.models import ApiToken, User, utcnow
+    from inventory.services import users
+    keeper, viewer = token_for("keeper"), token_for("viewer")
+    for headers in (keeper, viewer):  # both now remembered by this worker's token cache
+        assert client.get("/api/v1/stock", headers=headers).status_code == 200
+    with app.app_context():
+        keeper_token = db.session.scalar(sa.select(ApiToken).join(ApiToken.user)
+                                         .where(User.username == "keeper"))
+        users.revoke_token(db.session, token_id=keeper_token.id, actor=None, now=utcnow())
+        users.update_user(db.session, users.get_user(db.session, "viewer"), actor=None,
+                          now=utcnow(), is_active=False)
+        db.session.commit()
+    for headers in (keeper, viewer):
+        response = client.get("/api/v1/stock", headers=headers)
+        assert response.status_code == 401 and response.mimetype == PROBLEM
+
+
+def test_bearer_token_calls_leave_no_session_cookie(client, world, token_for):
+    response = client.get("/api/v1/stock", headers=token_for("keeper"))
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    assert "Cookie" in response.headers.get("Vary", "")

@@ -183,3 +183,17 @@ def test_the_ledger_stays_consistent(client, keeper, app):
          to_depot_code="DEP-S2")
     with app.app_context():
         assert ledger.verify(db.session) == []
+
+
+def test_a_transfer_and_a_replay_report_the_balances_they_left(client, keeper):
+    body = {"request_id": rid(), "kind": "transfer", "depot_code": "DEP-S1", "lot_code": "Q1",
+            "quantity": 5, "to_depot_code": "DEP-S2"}
+    moved = client.post("/api/v1/movements", json=body, headers=keeper)
+    assert moved.status_code == 201
+    left = {(b["depot_code"], b["owner_code"], b["quantity"]) for b in moved.json["balances"]}
+    assert left == {("DEP-S1", "S1", 45), ("DEP-S2", "S1", 5)}
+    book(client, keeper, kind="issue", depot_code="DEP-S1", lot_code="Q1", quantity=1)
+    replay = client.post("/api/v1/movements", json=body, headers=keeper)
+    assert replay.status_code == 200  # a replay reports the balances as they are now
+    assert {(b["depot_code"], b["quantity"]) for b in replay.json["balances"]} == {
+        ("DEP-S1", 44), ("DEP-S2", 5)}

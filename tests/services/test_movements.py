@@ -141,3 +141,26 @@ def test_quantities_must_be_positive_integers(session, ctx):
             movements.receive(session, actor(), lot=lot, depot=d1, owner=owner, quantity=bad,
                               now=utcnow())
     assert session.scalar(sa.select(sa.func.count(Movement.id))) == 3
+
+
+def test_each_balance_statement_records_what_it_left(session, ctx, world):
+    lot, d1, s1, owner = ctx
+    street = _get(session, Unit, world.units["S1"])
+    bookings = [
+        lambda a: movements.receive(session, a, lot=lot, depot=d1, owner=owner, quantity=7, now=utcnow()),
+        lambda a: movements.issue(session, a, lot=lot, depot=d1, owner=owner, quantity=4, now=utcnow()),
+        lambda a: movements.transfer(session, a, lot=lot, depot=d1, owner=owner, to_depot=s1,
+                                     to_owner=street, quantity=5, now=utcnow()),
+        lambda a: movements.count(session, a, lot=lot, depot=d1, owner=owner, counted=90, now=utcnow()),
+        lambda a: movements.count(session, a, lot=lot, depot=s1, owner=owner, counted=3, now=utcnow()),
+    ]
+    for book in bookings:
+        booker = actor()
+        moved = book(booker)
+        places = {(moved.from_depot, moved.from_owner), (moved.to_depot, moved.to_owner)}
+        in_database = {(lot.id, depot.id, unit.id): (qty(session, lot, depot, unit), 0)
+                       for depot, unit in places if depot is not None}
+        assert booker.balances == in_database
+    undo = actor()
+    movements.reverse(session, undo, movement=moved, now=utcnow())
+    assert undo.balances == {(lot.id, s1.id, owner.id): (0, 0)}
