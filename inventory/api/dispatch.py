@@ -119,14 +119,8 @@ def events_detail(code: str):
 def orders_list():
     values = args(OrderArgs())
     page_args = paging(values)
-    stmt = dispatch.visible_orders(current_actor())
-    if values.get("status"):
-        stmt = stmt.where(DispatchOrder.status == values["status"])
-    if values.get("event"):
-        stmt = stmt.where(DispatchOrder.event_id == events.get_event(
-            db.session, current_actor(), values["event"]).id)
-    if values.get("q"):
-        stmt = stmt.where(DispatchOrder.code.ilike(f"%{values['q']}%"))
+    stmt = dispatch.order_query(db.session, current_actor(), status=values.get("status"),
+                                event_code=values.get("event"), search=values.get("q"))
     return dump_page(paginate(db.session, stmt, **page_args), OrderOut())
 
 

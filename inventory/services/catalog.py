@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -58,6 +58,20 @@ def update_item(session: Session, item: Item, *, actor: User | None = None,
         audit(session, action="item.update", actor=actor, subject=f"item:{item.code}",
               now=now or utcnow(), detail=detail)
     return item
+
+
+def check_item_lines(lines: Sequence[tuple[Item, int]], *, empty: str) -> None:
+    """Item lines of a request or a distribution: each item once, whole quantities above
+    zero, at least one line (`empty` is the msgid saying so); raises InvalidInput."""
+    if not lines:
+        raise field_error("lines", empty)
+    seen = set()
+    for item, quantity in lines:
+        if item.id in seen:
+            raise field_error("lines", N_("Item %(item)s is listed twice."), item=item.code)
+        if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+            raise field_error("lines", N_("Quantity must be a whole number above zero."))
+        seen.add(item.id)
 
 
 def norm_rows(path: Path = DEFAULT_NORMS) -> list[dict[str, Any]]:

@@ -18,11 +18,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 from inventory.models import (Balance, CallOff, CallOffStatus, Depot, DisasterEvent,
                               DispatchAllocation, DispatchApproval, DispatchLine, DispatchOrder,
                               DispatchRequest, DispatchRequestLine, Item, OrderStatus, Unit, User)
-from inventory.services import access, allocation, reservations
+from inventory.services import access, allocation, catalog, reservations
 from inventory.services import dispatch_sources as sources
 from inventory.services.access import Permission
 from inventory.services.errors import (N_, Forbidden, InvalidTransition, NotFound, field_error)
-from inventory.services.events import next_code, require_active
+from inventory.services.events import get_event, next_code, require_active
 
 TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.DRAFT: frozenset({OrderStatus.APPROVED, OrderStatus.CANCELLED}),
@@ -86,15 +86,7 @@ def norm_lines(session: Session, people: int) -> list[tuple[Item, int]]:
 
 
 def _check_lines(lines: Sequence[tuple[Item, int]]) -> None:
-    seen = set()
-    for item, quantity in lines:
-        if item.id in seen:
-            raise field_error("lines", N_("Item %(item)s is listed twice."), item=item.code)
-        if not isinstance(quantity, int) or quantity <= 0:
-            raise field_error("lines", N_("Quantity must be a whole number above zero."))
-        seen.add(item.id)
-    if not lines:
-        raise field_error("lines", N_("Give the number of people or at least one item line."))
+    catalog.check_item_lines(lines, empty=N_("Give the number of people or at least one item line."))
 
 
 def create_order(session: Session, user: User, *, event: DisasterEvent, to_unit: Unit,
@@ -378,6 +370,19 @@ def visible_orders(user: User) -> sa.Select:
         stmt = stmt.where(sa.or_(DispatchOrder.to_unit_id.in_(units),
                                  DispatchOrder.id.in_(supplying)))
     return stmt.order_by(DispatchOrder.requested_at.desc(), DispatchOrder.id.desc())
+
+
+def order_query(session: Session, user: User, *, status: OrderStatus | None = None,
+                event_code: str | None = None, search: str | None = None) -> sa.Select:
+    """Orders the user may see, filtered by status, event and a code fragment."""
+    stmt = visible_orders(user)
+    if status:
+        stmt = stmt.where(DispatchOrder.status == status)
+    if event_code:
+        stmt = stmt.where(DispatchOrder.event_id == get_event(session, user, event_code).id)
+    if search:
+        stmt = stmt.where(DispatchOrder.code.ilike(f"%{search}%"))
+    return stmt
 
 
 def get_order(session: Session, user: User, code: str) -> DispatchOrder:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from inventory.models import (Balance, DisasterEvent, Depot, Distribution, DistributionLine, Item,
                               Lot, Unit, User)
-from inventory.services import access, movements
+from inventory.services import access, catalog, movements
 from inventory.services.access import Permission
 from inventory.services.errors import N_, InsufficientStock, field_error
 from inventory.services.events import next_code, require_active
@@ -62,15 +62,7 @@ def _check(household_head: str, household_size: int, lines: Sequence[tuple[Item,
         raise field_error("household_head", N_("This field is required."))
     if not isinstance(household_size, int) or household_size < 1:
         raise field_error("household_size", N_("Quantity must be a whole number above zero."))
-    if not lines:
-        raise field_error("lines", N_("Fill in at least one line."))
-    seen = set()
-    for item, quantity in lines:
-        if item.id in seen:
-            raise field_error("lines", N_("Item %(item)s is listed twice."), item=item.code)
-        if not isinstance(quantity, int) or quantity <= 0:
-            raise field_error("lines", N_("Quantity must be a whole number above zero."))
-        seen.add(item.id)
+    catalog.check_item_lines(lines, empty=N_("Fill in at least one line."))
 
 
 def distribute(session: Session, user: User, *, event: DisasterEvent, depot: Depot,

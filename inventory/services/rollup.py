@@ -1,7 +1,8 @@
 """The upward roll-up (向上级报送): a unit and each of its children, by category, fixed layout.
 
 Figures are the reserve each unit owns (its whole subtree's stock, wherever it sits), so
-the children's rows add up to the unit's own row. Usable excludes lots expired today.
+the children's pieces add up to the unit's own row; each row also says how many people
+that reserve relieves against the unit's own target (readiness, owner basis).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from inventory.models import Balance, Category, Depot, Item, Lot, Unit
+from inventory.services import readiness_load
 from inventory.services.queries import expired, in_subtree
 
 CATEGORIES = tuple(Category)
@@ -24,6 +26,9 @@ class RollupRow:
     expired: int = 0
     item_kinds: int = 0
     depots: int = 0
+    target_people: int = 0
+    people_coverable: int = 0          # physical stock only, at the unit's own horizon
+    people_with_agreements: int = 0
 
     @property
     def total(self) -> int:
@@ -51,4 +56,8 @@ def _row(session: Session, unit: Unit, today: date) -> RollupRow:
     row.depots = session.scalar(
         sa.select(sa.func.count(Depot.id)).join(Unit, Depot.unit_id == Unit.id)
         .where(in_subtree(unit.path), Depot.is_active)) or 0
+    readiness = readiness_load.load(session, unit, on=today).readiness
+    row.target_people = readiness.target_people
+    row.people_coverable = readiness.people_coverable
+    row.people_with_agreements = readiness.people_coverable_with_agreements
     return row

@@ -9,7 +9,7 @@ from inventory.api.dispatch import create_order
 from inventory.auth import current_actor, permission_required
 from inventory.extensions import db
 from inventory.i18n import translate
-from inventory.models import Balance, Depot, DispatchOrder, Lot, OrderStatus, Unit, utcnow
+from inventory.models import Balance, Depot, Lot, OrderStatus, Unit, utcnow
 from inventory.schemas.common import form_data
 from inventory.schemas.dispatch import OrderArgs, OrderIn
 from inventory.services import access, catalog, dispatch, events, stock
@@ -27,14 +27,8 @@ def order_list():
     raw = {k: v for k, v in request.args.items() if v.strip()}
     values, errors = try_submit(lambda: OrderArgs().load(raw))
     values = values or OrderArgs().load({})
-    stmt = dispatch.visible_orders(current_actor())
-    if values.get("status"):
-        stmt = stmt.where(DispatchOrder.status == values["status"])
-    if values.get("event"):
-        stmt = stmt.where(DispatchOrder.event_id == events.get_event(
-            db.session, current_actor(), values["event"]).id)
-    if values.get("q"):
-        stmt = stmt.where(DispatchOrder.code.ilike(f"%{values['q']}%"))
+    stmt = dispatch.order_query(db.session, current_actor(), status=values.get("status"),
+                                event_code=values.get("event"), search=values.get("q"))
     page = paginate(db.session, stmt, page=values["page"], per_page=values["per_page"])
     return render_template("dispatch/list.html", page=page, args=raw, errors=errors,
                            statuses=list(OrderStatus)), 422 if errors else 200

@@ -43,9 +43,12 @@ def _table(rows, unit, today: date) -> Table:
     columns = ([translate(N_("Unit code")), translate(N_("Unit")), translate(N_("Tier"))]
                + [label("category", c) for c in rollup.CATEGORIES]
                + [translate(N_("Total pieces")), translate(N_("Of which expired")),
-                  translate(N_("Kinds of item")), translate(N_("Depots"))])
+                  translate(N_("Kinds of item")), translate(N_("Depots")),
+                  translate(N_("Target people")), translate(N_("People coverable (physical)")),
+                  translate(N_("People coverable with agreements"))])
     body = [[r.unit.code, r.unit.name, label("tier", r.unit.tier)]
             + [r.by_category.get(c, 0) for c in rollup.CATEGORIES]
-            + [r.total, r.expired, r.item_kinds, r.depots] for r in rows]
+            + [r.total, r.expired, r.item_kinds, r.depots, r.target_people, r.people_coverable,
+               r.people_with_agreements] for r in rows]
     return Table(title=translate(N_("Roll-up")), columns=columns, rows=body,
                  notes=[f"{unit.name} ({unit.code})", today.isoformat()])

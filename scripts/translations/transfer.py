@@ -111,3 +111,8 @@ T.update({
     'warning': '警告',
 })
 T.update({'Choose what the file holds.': '请选择文件内容。'})
+T.update({
+    'Target people': '目标人数',
+    'People coverable (physical)': '可保障人数(实物)',
+    'People coverable with agreements': '可保障人数(含协议)',
+})
