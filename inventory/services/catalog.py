@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -80,15 +81,31 @@ def norm_rows(path: Path = DEFAULT_NORMS) -> list[dict[str, Any]]:
         return [_norm_row(row) for row in csv.DictReader(handle)]
 
 
+# The norm table states seasonal norms in words: "(cold season only; 0 in warm season)"
+# in the English name, or "Ratio: 0.5 (1.0 in cold region/season)" in the basis.
+COLD_ONLY = "cold season only"
+COLD_RATIO = re.compile(r"\(([0-9.]+) in cold (?:region|season)")
+
+
+def _seasonal(row: dict[str, str], per_person: Decimal) -> tuple[Decimal, Decimal | None]:
+    """(warm-season norm, cold-season norm or None when the same)."""
+    if COLD_ONLY in row["name_en"].lower():
+        return Decimal(0), per_person
+    match = COLD_RATIO.search(row.get("basis", ""))
+    return per_person, Decimal(match[1]) if match else None
+
+
 def _norm_row(row: dict[str, str]) -> dict[str, Any]:
     months = (row.get("typical_shelf_life_months") or "").strip()
+    warm, cold = _seasonal(row, Decimal(row["per_person_quantity"].strip() or "0"))
     return {
         "code": row["code"].strip(),
         "name": row["name_zh"].strip(),
         "name_en": row["name_en"].strip(),
         "category": Category(row["category"].strip()),
         "unit_of_measure": row["unit"].strip(),
-        "per_person": Decimal(row["per_person_quantity"].strip() or "0"),
+        "per_person": warm,
+        "per_person_cold": cold,
         "critical": row["critical"].strip() in ("1", "true", "True", "yes"),
         "shelf_life_days": round(float(months) * 30.44) if months else None,
         "evidence": (row.get("evidence", "") + " " + row.get("basis", "")).strip(),

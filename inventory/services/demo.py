@@ -124,7 +124,8 @@ def _users(session: Session, tree: dict[str, Unit], *, now: datetime, password: 
 
 def _stock(session: Session, tree: dict[str, Unit], depots: dict[str, Depot], *, now: datetime,
            actor_user: User | None) -> None:
-    items = list(session.scalars(sa.select(Item).where(Item.per_person > 0).order_by(Item.code)))
+    in_norm = sa.or_(Item.per_person > 0, sa.func.coalesce(Item.per_person_cold, 0) > 0)
+    items = list(session.scalars(sa.select(Item).where(in_norm).order_by(Item.code)))
     street_depots = [d for c, d in depots.items() if c.startswith("KBS-ST") and "-C" not in c]
     counter = iter(range(1, 1_000_000))
 
@@ -132,7 +133,8 @@ def _stock(session: Session, tree: dict[str, Unit], depots: dict[str, Depot], *,
         return Actor(user=actor_user, request_id=f"demo-{next(counter):05d}", reason=reason)
 
     for item in items:
-        required = math.ceil(15000 * float(item.per_person) - 1e-6)
+        norm = max(item.per_person, item.per_person_cold or 0)  # stock for the cold season too
+        required = math.ceil(15000 * float(norm) - 1e-6)
         total = max(round(required * DISTRICT_COVER.get(item.code, DEFAULT_COVER)), 1)
         lots = _receive_lots(session, item, depots["KBS-01"], tree[DISTRICT], total,
                              now=now, actor=actor)

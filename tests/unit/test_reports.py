@@ -37,3 +37,4 @@ def test_a_long_table_keeps_every_row_past_the_width_sample():
     data = xlsx_bytes(Table(title="ledger", columns=["id", "lot"], rows=rows))
     frame = pd.read_excel(io.BytesIO(data))
     assert list(frame["id"]) == list(range(1, 1203))
+
