@@ -53,6 +53,7 @@ def test_event_and_request_forms_show_errors_in_place(client, world, shelter):
     response = client.post(f"/events/{code}/requests/new", data={
         "to_unit_code": "S1C1", "item_code": ["1010101"], "quantity": ["zero"]})
     assert response.status_code == 422
+    assert '<p class="field-error">第 1 行' in response.get_data(as_text=True)
 
 
 def test_the_whole_flow_through_the_pages(client, app, world, shelter):
