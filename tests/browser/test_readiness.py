@@ -5,7 +5,7 @@ from tests.browser.conftest import screenshot, sign_in
 def test_big_figure_matches_the_api_and_follows_a_what_if(page, live_server):
     base = live_server.url
     sign_in(page, base, "bureau")
-    page.get_by_role("link", name="保障能力").click()
+    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="保障能力").click()
     figure = page.get_by_test_id("people-coverable")
     api = page.request.get(f"{base}/api/v1/readiness?unit=D1").json()
     assert int(figure.get_attribute("data-value")) == api["people_coverable"]
