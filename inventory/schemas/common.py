@@ -6,7 +6,7 @@ themselves when marshmallow formats them, i.e. inside the request, in the user's
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 from marshmallow import Schema, fields, validate
@@ -49,6 +49,42 @@ def _install_messages() -> None:
 
 
 _install_messages()
+
+# Every date the app accepts lies in these years. Beyond them date arithmetic (a readiness
+# horizon, "in 180 days", a check interval, a time zone offset) overflows Python's year
+# 9999 and would answer 500 instead of naming the field.
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+DATE_RANGE_MESSAGE = N_("Use a date between 1900-01-01 and 2199-12-31.")
+
+
+def _install_date_bounds() -> None:
+    """Bound every marshmallow Date and DateTime (and subclasses) to EARLIEST..LATEST_DAY."""
+    for field_class in (fields.Date, fields.DateTime):
+        parse = field_class._deserialize
+
+        def bounded(self, value, attr, data, _parse=parse, **kwargs):
+            parsed = _parse(self, value, attr, data, **kwargs)
+            day = parsed.date() if isinstance(parsed, datetime) else parsed
+            if not EARLIEST_DAY <= day <= LATEST_DAY:
+                raise self.make_error("range")
+            return parsed
+
+        field_class._deserialize = bounded
+        field_class.default_error_messages = {**field_class.default_error_messages,
+                                              "range": T(DATE_RANGE_MESSAGE)}
+
+
+_install_date_bounds()
+
+
+def parse_day(value: str | None) -> date | None:
+    """A YYYY-MM-DD query argument within the accepted years, or None when blank.
+
+    Raises marshmallow's ValidationError (a 422 naming the value) when it is not one.
+    """
+    if not value or not value.strip():
+        return None
+    return fields.Date().deserialize(value.strip())
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 ITEM_CODE_PATTERN = r"^\d{7}$"

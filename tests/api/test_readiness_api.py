@@ -63,3 +63,11 @@ def test_readiness_at_a_future_date_drops_expiring_lots(client, world, token_for
 
 def test_openapi_lists_readiness(client):
     assert "/api/v1/readiness" in client.get("/api/v1/openapi.json").json["paths"]
+
+
+@pytest.mark.parametrize("on", ["9999-12-31", "0001-01-01"])
+def test_a_date_out_of_the_accepted_years_is_a_422_naming_it(client, world, token_for, on):
+    response = client.get(f"/api/v1/readiness?unit=D1&on={on}&hours=48",
+                          headers=token_for("bureau"))
+    assert response.status_code == 422 and response.mimetype == PROBLEM
+    assert "on" in response.json["errors"]
