@@ -3,14 +3,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, session
 from flask_babel import Babel
-from flask_login import LoginManager
+from flask_login import LoginManager as _LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
 from inventory.database import Base
+
+
+
+class LoginManager(_LoginManager):
+    """Flask-Login, minus work for requests that carry no session (token clients, scanners).
+
+    Session protection compares a hash of the client's address and user agent with the
+    one stored in the session; Flask-Login computes that hash before it looks whether
+    there is a session at all. With none there is nothing to protect, and the answer is
+    the same without the hash.
+    """
+
+    def _session_protection_failed(self) -> bool:
+        return bool(session) and super()._session_protection_failed()
+
 
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
