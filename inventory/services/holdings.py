@@ -35,11 +35,16 @@ class Held:
 
 
 _BALANCE, _LOT = Balance.__table__, Lot.__table__
+# The item's lots as a subquery: the balances are then found by (depot, lot) in the index,
+# so the cost follows the item's few lots, not every balance of a large depot (the join
+# on lot.item_id made SQLite walk all of the depot's balances).
 _HELD = (sa.select(_BALANCE.c.lot_id, _BALANCE.c.owner_id, _BALANCE.c.quantity,
                    _BALANCE.c.reserved, _LOT.c.lot_code, _LOT.c.expiry_date)
          .join(_LOT, _LOT.c.id == _BALANCE.c.lot_id)
          .where(_BALANCE.c.depot_id == sa.bindparam("depot"),
-                _LOT.c.item_id == sa.bindparam("item"), _BALANCE.c.quantity > 0))
+                _BALANCE.c.lot_id.in_(sa.select(_LOT.c.id)
+                                      .where(_LOT.c.item_id == sa.bindparam("item"))),
+                _BALANCE.c.quantity > 0))
 
 
 def held(session: Session, *, depot_id: int, item_id: int) -> list[Held]:
