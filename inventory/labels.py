@@ -78,7 +78,8 @@ LABELS: dict[str, dict[str, str]] = {
         "unit": N_("Unit"), "people": N_("People"), "hours": N_("Hours"), "on": N_("As of"),
         "basis": N_("Basis"), "season": N_("Season"), "state": N_("State"),
         "severity": N_("Severity"), "page": N_("Page"), "per_page": N_("Rows per page"),
-        "format": N_("Format"),
+        "format": N_("Format"), "lot": N_("Lot"), "depot": N_("Depot"), "owner": N_("Owner"),
+        "copies": N_("Copies"), "layout": N_("Layout"), "picker_depot": N_("Depot"),
     },
 }
 # Keys of an error tree that name no field: errors of the whole form or of a whole line.

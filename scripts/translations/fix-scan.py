@@ -3,6 +3,7 @@ T = {
     "%(field)s: %(text)s": "%(field)s：%(text)s",
     "Dispatch order": "调拨单",
     "Format": "格式",
+    "Layout": "版式",
     "Issue expired lot": "出库过期批次",
     "New owner": "新权属单位",
     "Page": "页码",

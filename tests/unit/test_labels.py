@@ -4,11 +4,13 @@ import pytest
 
 from inventory import labels
 from inventory.schemas.alerts import AlertArgs
+from inventory.schemas.labels import LabelSheetArgs, LotLabelArgs
 from inventory.schemas.movements import MovementIn, ScanIn
 from inventory.schemas.readiness import ReadinessArgs
 
 
-@pytest.mark.parametrize("schema", [MovementIn, ScanIn, ReadinessArgs, AlertArgs])
+@pytest.mark.parametrize("schema", [MovementIn, ScanIn, ReadinessArgs, AlertArgs,
+                                    LabelSheetArgs, LotLabelArgs])
 def test_every_input_field_has_a_name(schema):
     assert set(schema().fields) <= set(labels.LABELS["field"])
 
