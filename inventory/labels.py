@@ -80,6 +80,8 @@ LABELS: dict[str, dict[str, str]] = {
         "severity": N_("Severity"), "page": N_("Page"), "per_page": N_("Rows per page"),
         "format": N_("Format"), "lot": N_("Lot"), "depot": N_("Depot"), "owner": N_("Owner"),
         "copies": N_("Copies"), "layout": N_("Layout"), "picker_depot": N_("Depot"),
+        "item": N_("Item"), "category": N_("Category"),
+        "expiring_within_days": N_("Expiring within (days)"), "q": N_("Search"),
     },
 }
 # Keys of an error tree that name no field: errors of the whole form or of a whole line.
