@@ -165,3 +165,22 @@ def test_count_sheet_error_names_the_row_and_its_lot(client, app, world):
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "第 1 行 (Q1 · " in page
     assert balance(app, "Q1", "DEP-S1") == 50
+
+
+def test_lot_page_names_an_earlier_expiring_lot_before_booking(client, app, world):
+    from inventory.services import units
+    from tests import factories
+    with app.app_context():
+        depot = units.get_depot(db.session, "DEP-S1")
+        item = world.items["tent"]
+        item = db.session.merge(item)
+        factories.receive(db.session, item, depot, 5, lot_code="EARLY",
+                          expiry=date.today() + timedelta(days=20))
+        factories.receive(db.session, item, depot, 5, lot_code="LATER",
+                          expiry=date.today() + timedelta(days=200))
+        db.session.commit()
+    login(client, "keeper")
+    later = client.get("/lots/LATER").get_data(as_text=True)
+    hint = re.search(r'data-testid="fefo-hint">(.*?)</p>', later, re.S)
+    assert hint and "EARLY" in hint.group(1) and "Depot DEP-S1" in hint.group(1)
+    assert 'data-testid="fefo-hint"' not in client.get("/lots/EARLY").get_data(as_text=True)
