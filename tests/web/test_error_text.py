@@ -16,6 +16,7 @@ def alert_text(page: str) -> str:
     ("/readiness?unit=D1&hours=0", "小时：", "hours:"),
     ("/readiness/purchase-plan?unit=D1&people=-4", "人数：", "people:"),
     ("/alerts?severity=loud", "级别：", "severity:"),
+    ("/stock?expiring_within_days=x", "临期天数：", "expiring_within_days:"),
     ("/readiness?unit=D1&hours=0&lang=en", "Hours: ", "hours:"),
 ])
 def test_query_errors_name_the_field_in_words(client, world, url, expected, raw):
