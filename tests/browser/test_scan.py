@@ -151,6 +151,7 @@ def test_a_lot_owned_by_two_units_here_asks_whose_stock_and_books_it(phone, live
     options = phone.locator("#owner-options button.owner-option")
     assert options.count() == 2 and "7" in options.nth(1).inner_text()
     assert options.nth(1).bounding_box()["height"] >= 48  # a thumb-sized target
+    screenshot(phone, "scan-owner-picker-phone")
     phone.fill("#qty", "6")
     phone.click("button.book[data-kind=count]")
     phone.wait_for_selector("#feedback[data-state=error]")
