@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
@@ -85,8 +85,8 @@ def handle_http(error: HTTPException):
     }
     status = error.code or 500
     title = translate(titles.get(status, error.name))
-    response = _respond(status, title, title, None)
-    if wants_json() and status == 405 and error.valid_methods:
+    response = make_response(_respond(status, title, title, None))
+    if status == 405 and error.valid_methods:  # RFC 9110: a 405 lists what is allowed
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response
 

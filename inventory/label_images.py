@@ -110,7 +110,7 @@ def label_png(label: Label, dots_per_mm: int = 12) -> bytes:
     draw = ImageDraw.Draw(image)
     x, y = (HEIGHT_MM - 0.5) * dots_per_mm, 1.2 * dots_per_mm
     for line, size, height, bold in _rows(label):
-        font = cjk_font(round(size * dots_per_mm), bold)
+        font = cjk_font(round(size * dots_per_mm), bold, line)
         draw.text((x, y), line, fill="black", font=font)
         y += height * dots_per_mm
     buffer = io.BytesIO()

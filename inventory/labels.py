@@ -66,7 +66,26 @@ LABELS: dict[str, dict[str, str]] = {
                        "received": N_("Received"), "cancelled": N_("Cancelled")},
     "response_level": {"1": N_("Level I"), "2": N_("Level II"), "3": N_("Level III"),
                        "4": N_("Level IV")},
+    # Names of input fields, for error messages ("Quantity: This field is required.").
+    "field": {
+        "request_id": N_("Request id"), "kind": N_("Kind"), "item_code": N_("Item"),
+        "lot_code": N_("Lot"), "batch_no": N_("Supplier batch"), "expiry_date": N_("Expiry"),
+        "production_date": N_("Produced"), "owner_code": N_("Owner"), "depot_code": N_("Depot"),
+        "to_depot_code": N_("Transfer to depot"), "to_owner_code": N_("New owner"),
+        "quantity": N_("Quantity"), "reason": N_("Reason"), "source": N_("Source"),
+        "supplier": N_("Supplier"), "order_code": N_("Dispatch order"),
+        "confirm_expired": N_("Issue expired lot"), "payload": N_("Scanned text"),
+        "unit": N_("Unit"), "people": N_("People"), "hours": N_("Hours"), "on": N_("As of"),
+        "basis": N_("Basis"), "season": N_("Season"), "state": N_("State"),
+        "severity": N_("Severity"), "page": N_("Page"), "per_page": N_("Rows per page"),
+        "format": N_("Format"), "lot": N_("Lot"), "depot": N_("Depot"), "owner": N_("Owner"),
+        "copies": N_("Copies"), "layout": N_("Layout"), "picker_depot": N_("Depot"),
+        "item": N_("Item"), "category": N_("Category"),
+        "expiring_within_days": N_("Expiring within (days)"), "q": N_("Search"),
+    },
 }
+# Keys of an error tree that name no field: errors of the whole form or of a whole line.
+NO_FIELD = ("_schema", "_")
 
 
 def label(group: str, value: object) -> str:
@@ -74,6 +93,35 @@ def label(group: str, value: object) -> str:
     key = getattr(value, "value", value)
     text = LABELS.get(group, {}).get(str(key))
     return translate(text) if text else str(key)
+
+
+def field_label(name: object) -> str:
+    """The translated name of an input field; "" for whole-form errors. A name we do not know
+    (an unknown query argument the user typed) is shown as it came."""
+    return "" if str(name) in NO_FIELD else label("field", name)
+
+
+def field_labels() -> dict[str, str]:
+    """Every known field name → its translated name (the scan page's script uses it)."""
+    return {name: label("field", name) for name in LABELS["field"]}
+
+
+def error_lines(errors: object) -> list[str]:
+    """An error tree ({field: [messages]}, nested for lines) as readable lines:
+    "Quantity: This field is required." — never a raw field identifier."""
+    if isinstance(errors, dict):
+        lines = []
+        for name, messages in errors.items():
+            caption = field_label(name)
+            for line in error_lines(messages):
+                lines.append(translate(N_("%(field)s: %(text)s"), field=caption,
+                                       text=line) if caption else line)
+        return lines
+    if isinstance(errors, (list, tuple)):
+        if all(isinstance(item, str) for item in errors):
+            return [" ".join(errors)] if errors else []
+        return [line for item in errors for line in error_lines(item)]
+    return [str(errors)]
 
 
 def choices(group: str, values=None) -> list[tuple[str, str]]:

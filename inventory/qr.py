@@ -7,6 +7,7 @@ host it carries. Codes are stable business codes, never database ids.
 from __future__ import annotations
 
 import io
+import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +17,8 @@ from urllib.parse import quote, unquote, urlsplit
 import qrcode
 import qrcode.image.svg
 from qrcode.constants import ERROR_CORRECT_M
+
+log = logging.getLogger(__name__)
 
 KINDS = {"T": "lot", "D": "depot", "O": "order"}
 PREFIX = {name: letter for letter, name in KINDS.items()}
@@ -77,6 +80,13 @@ def qr_png(data: str, box_size: int = 10) -> bytes:
     return buffer.getvalue()
 
 
+# The app's own CJK font: a subset of Noto Sans CJK SC (OFL; scripts/build_label_font.py),
+# so labels render Chinese the same on every machine. Its coverage, as built:
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+LABEL_FONTS = {False: FONT_DIR / "LabelSansSC-Regular.otf", True: FONT_DIR / "LabelSansSC-Bold.otf"}
+LABEL_FONT_RANGES = ((0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x206F), (0x2190, 0x21FF),
+                     (0x2460, 0x24FF), (0x3000, 0x303F), (0xFF00, 0xFFEF))  # + GB2312 hanzi
+# System fonts with more characters (rare hanzi, Traditional), for text the subset lacks.
 FONT_CANDIDATES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc",
@@ -85,17 +95,39 @@ FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/arphic/uming.ttc",
     "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
 )
+BOLD_CANDIDATES = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",)
 
 
-@lru_cache(maxsize=16)
-def cjk_font(size: int, bold: bool = False):
-    """A font with Chinese glyphs (Noto Sans CJK from fonts-noto-cjk), else Pillow's default."""
+def label_font_covers(text: str) -> bool:
+    """Whether the app's own font has every character of `text`."""
+    for char in text:
+        code = ord(char)
+        if any(low <= code <= high for low, high in LABEL_FONT_RANGES):
+            continue
+        try:
+            char.encode("gb2312")
+        except UnicodeEncodeError:
+            return False
+    return True
+
+
+def cjk_font(size: int, bold: bool = False, text: str = ""):
+    """A font that draws `text`, Chinese included: the app's own (Label Sans SC), or a
+    system CJK font for characters it lacks; Pillow's Latin-only default (with a warning
+    in the log) only when neither is there."""
+    return _font(size, bold, label_font_covers(text))
+
+
+@lru_cache(maxsize=32)
+def _font(size: int, bold: bool, covered: bool):
     from PIL import ImageFont
 
-    candidates = FONT_CANDIDATES
-    if bold:
-        candidates = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",) + candidates
-    for candidate in candidates:
+    system = (BOLD_CANDIDATES if bold else ()) + FONT_CANDIDATES
+    own = (LABEL_FONTS[bold], LABEL_FONTS[False])
+    for candidate in (own + system) if covered else (system + own):
         if Path(candidate).exists():
-            return ImageFont.truetype(candidate, size)
+            return ImageFont.truetype(str(candidate), size)
+    log.warning("No CJK font for label images: %s is missing and no system CJK font is "
+                "installed (apt-get install fonts-noto-cjk); Chinese text will not render.",
+                LABEL_FONTS[False])
     return ImageFont.load_default(size)

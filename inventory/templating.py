@@ -96,7 +96,9 @@ def _open_alert_count() -> int:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(number=number, percent=percent, day=day, moment=moment)
     app.jinja_env.globals.update(
-        label=labels.label, choices=labels.choices, can=can, url_with=url_with,
+        label=labels.label, choices=labels.choices, field_label=labels.field_label,
+        field_labels=labels.field_labels, error_lines=labels.error_lines, can=can,
+        url_with=url_with,
         locale_code=i18n.locale_code, html_lang=i18n.html_lang,
         tiers=lambda: current_app.config["TIERS"], nav_links=nav_links,
         unit_choices=unit_choices, open_alert_count=_open_alert_count)

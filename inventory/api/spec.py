@@ -11,6 +11,7 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
+from werkzeug.routing import AnyConverter, Rule
 from marshmallow import Schema
 
 from inventory import __version__
@@ -31,7 +32,10 @@ class Doc:
     response: type[Schema] | Schema | None = None
     status: int = 200
     extra_statuses: dict[str, str] = field(default_factory=dict)
-    content_type: str = "application/json"
+    content_type: str | tuple[str, ...] = "application/json"  # several: the same `response`
+    error_content_type: str = "application/problem+json"  # "text/html" for a page
+    # A page: a request without credentials is sent to the sign-in page (302), not refused.
+    sign_in_redirect: bool = False
 
 
 def documented(summary: str, tag: str, **kw: Any) -> Callable:
@@ -42,20 +46,34 @@ def documented(summary: str, tag: str, **kw: Any) -> Callable:
     return decorator
 
 
-def _operation(spec: APISpec, doc: Doc, path_params: list[str]) -> dict[str, Any]:
-    parameters: list[Any] = [{"in": "path", "name": name, "required": True,
-                              "schema": {"type": "string", "pattern": r"^[A-Za-z0-9._-]{1,64}$"}}
-                             for name in path_params]
+def _path_parameter(name: str, converter: Any) -> dict[str, Any]:
+    if isinstance(converter, AnyConverter):  # <any(svg, png):fmt>
+        schema: dict[str, Any] = {"type": "string", "enum": sorted(converter.items)}
+    else:
+        schema = {"type": "string", "pattern": r"^[A-Za-z0-9._-]{1,64}$"}
+    return {"in": "path", "name": name, "required": True, "schema": schema}
+
+
+def _operation(spec: APISpec, doc: Doc, rule: Rule) -> dict[str, Any]:
+    parameters: list[Any] = [_path_parameter(name, rule._converters.get(name))
+                             for name in sorted(rule.arguments)]
     if doc.query is not None:
         parameters.append({"in": "query", "schema": doc.query})
-    responses: dict[str, Any] = {str(doc.status): {"description": "OK"}}
-    if doc.response is not None:
-        responses[str(doc.status)]["content"] = {doc.content_type: {"schema": doc.response}}
-    problem = {"application/problem+json": {"schema": "Problem"}}
-    for status, text in {**ERROR_STATUSES, **doc.extra_statuses}.items():
-        responses[status] = {"description": text, "content": problem}
+    types = (doc.content_type,) if isinstance(doc.content_type, str) else doc.content_type
+    success = ({kind: {"schema": doc.response} for kind in types}
+               if doc.response is not None else None)
+    failure = {doc.error_content_type: {"schema": "Problem" if doc.error_content_type
+                                        == "application/problem+json" else {"type": "string"}}}
+    responses: dict[str, Any] = {}
+    for status, text in {str(doc.status): "OK", **ERROR_STATUSES, **doc.extra_statuses}.items():
+        content = success if status.startswith("2") else None if status.startswith("3") \
+            else failure
+        responses[status] = {"description": text, **({"content": content} if content else {})}
     operation: dict[str, Any] = {"summary": doc.summary, "tags": [doc.tag],
                                  "parameters": parameters, "responses": responses}
+    if doc.sign_in_redirect:
+        responses["302"] = {"description": "No credentials: to the sign-in page"}
+        operation["security"] = [{"bearer": []}, {}]
     if doc.body is not None:
         operation["requestBody"] = {"required": True,
                                     "content": {"application/json": {"schema": doc.body}}}
@@ -63,7 +81,7 @@ def _operation(spec: APISpec, doc: Doc, path_params: list[str]) -> dict[str, Any
 
 
 def build_spec(app: Flask) -> dict[str, Any]:
-    """The OpenAPI document for every documented /api/v1 route."""
+    """The OpenAPI document for every documented route: /api/v1 and the label images."""
     spec = APISpec(title="Emergency Reserve Inventory API", version=__version__,
                    openapi_version="3.0.3", plugins=[MarshmallowPlugin()],
                    servers=[{"url": "/"}],
@@ -72,12 +90,12 @@ def build_spec(app: Flask) -> dict[str, Any]:
     spec.components.schema("Problem", schema=ProblemSchema)
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         doc = getattr(app.view_functions[rule.endpoint], "_doc", None)
-        if doc is None or not rule.rule.startswith("/api/"):
+        if doc is None:
             continue
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
         methods = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
         spec.path(path=path, operations={
-            method.lower(): _operation(spec, doc, list(rule.arguments)) for method in methods})
+            method.lower(): _operation(spec, doc, rule) for method in methods})
     document = _plain_numbers(spec.to_dict())
     _allow_empty_query_values(document)
     return document

@@ -178,14 +178,21 @@ def page_schema(item_schema: type[Schema]) -> type[Schema]:
 
 
 def form_data(form: Mapping[str, Any], *, drop: tuple[str, ...] = ("csrf_token",),
-              checkboxes: tuple[str, ...] = ()) -> dict[str, Any]:
-    """An HTML form as schema input: trimmed, blanks as None, unchecked boxes as False."""
+              checkboxes: tuple[str, ...] = (), omit_blank: bool = False) -> dict[str, Any]:
+    """An HTML form as schema input: trimmed, blanks as None, unchecked boxes as False.
+
+    With `omit_blank`, blank fields are left out instead: a browser sends every field it
+    renders, so an optional field left empty arrives as "" and must count as not given
+    (a required one left empty is then "required", as it would be with None).
+    """
     data: dict[str, Any] = {}
     for key in form:
         if key in drop:
             continue
         value = form.get(key)
         value = value.strip() if isinstance(value, str) else value
+        if value == "" and omit_blank:
+            continue
         data[key] = None if value == "" else value
     for box in checkboxes:
         data[box] = box in form and form.get(box) not in ("", "0", "false", "off")

@@ -38,7 +38,7 @@ def flash_booking(booking: bookings.Booking) -> None:
 @bp.post("/lots/<lot_code>/book")
 @permission_required(Permission.BOOK_STOCK)
 def lot_book(lot_code: str):
-    form = form_data(request.form, checkboxes=("confirm_expired",))
+    form = form_data(request.form, checkboxes=("confirm_expired",), omit_blank=True)
     form["lot_code"] = lot_code
     try:
         command = MovementIn().load(form)
@@ -91,20 +91,27 @@ def depot_detail(depot_code: str):
                            today=date.today())
 
 
-def _note_lines(form, depot_code: str) -> list[dict]:
-    """Receiving-note rows from the form (item_code[], batch_no[], ...); blank rows skipped."""
-    columns = ("item_code", "batch_no", "expiry_date", "quantity", "owner_code", "source")
-    values = {name: request.form.getlist(name) for name in columns}
-    lines = []
-    for index in range(len(values["item_code"])):
+NOTE_COLUMNS = ("item_code", "batch_no", "expiry_date", "quantity", "owner_code", "source")
+# What a keeper types into a row. `source` is a select that always has a value, so a row
+# with only its source is an untouched row, not a line.
+NOTE_TYPED = ("item_code", "batch_no", "expiry_date", "quantity", "owner_code")
+
+
+def _note_lines(form, depot_code: str) -> tuple[list[dict], list[int]]:
+    """Receiving-note rows from the form (item_code[], batch_no[], ...), blank rows skipped,
+    and the row number (from 1, as on the page) of each line."""
+    values = {name: request.form.getlist(name) for name in NOTE_COLUMNS}
+    lines, rows = [], []
+    for index in range(max(len(column) for column in values.values())):
         row = {name: (values[name][index].strip() if index < len(values[name]) else "")
-               for name in columns}
-        if not any(row.values()):
+               for name in NOTE_COLUMNS}
+        if not any(row[name] for name in NOTE_TYPED):
             continue
         lines.append({"kind": "receive", "depot_code": depot_code,
                       "request_id": form["request_id"], "reason": form.get("reason") or "",
                       **{k: v for k, v in row.items() if v}})
-    return lines
+        rows.append(index + 1)
+    return lines, rows
 
 
 @bp.route("/depots/<depot_code>/receive", methods=["GET", "POST"])
@@ -115,7 +122,7 @@ def receiving_note(depot_code: str):
     if request.method == "POST":
         form = {"request_id": request.form.get("request_id") or new_request_id(),
                 "reason": request.form.get("reason", "")}
-        result, errors = _book_lines(_note_lines(form, depot.code), form["request_id"])
+        result, errors = _book_lines(*_note_lines(form, depot.code), form["request_id"])
         if result is not None:
             flash_booking(result)
             return redirect(url_for("web.depot_detail", depot_code=depot.code))
@@ -124,16 +131,17 @@ def receiving_note(depot_code: str):
                            rows=request.form if errors else None), 422 if errors else 200
 
 
-def _book_lines(lines: list[dict], request_id: str):
-    """Validate every line, then book all in one transaction; errors keyed by line number."""
+def _book_lines(lines: list[dict], rows: list[int], request_id: str):
+    """Validate every line, then book all in one transaction; errors keyed by the row number
+    the page shows (`rows[i]` for `lines[i]`)."""
     if not lines:
         return None, {"_schema": [translate(N_("Fill in at least one line."))]}
     commands, errors = [], {}
-    for number, line in enumerate(lines, start=1):
+    for row, line in zip(rows, lines):
         try:
             commands.append(MovementIn().load(line))
         except ValidationError as error:
-            errors[str(number)] = translate_tree(error.messages)
+            errors[str(row)] = translate_tree(error.messages)
     if errors:
         return None, errors
     try:
@@ -142,10 +150,11 @@ def _book_lines(lines: list[dict], request_id: str):
             request_hash=request_hash(lines)), request_id, request_hash(lines))
     except DomainError as error:
         db.session.rollback()
-        line = str(getattr(error, "line", "_schema"))
+        if not hasattr(error, "line"):
+            return None, {"_schema": [translate(error.message, **error.params)]}
         detail = (translate_tree(error.errors, error.params) if isinstance(error, InvalidInput)
                   else {"_": [translate(error.message, **error.params)]})
-        return None, {line: detail}
+        return None, {str(rows[error.line - 1]): detail}
     return booking, {}
 
 
@@ -159,11 +168,13 @@ def count_sheet(depot_code: str):
     errors: dict = {}
     if request.method == "POST":
         request_id = request.form.get("request_id") or new_request_id()
+        counted = [(row, b, request.form.get(f"counted-{b.id}", "").strip())
+                   for row, b in enumerate(balances, start=1)]
         lines = [{"kind": "count", "depot_code": depot.code, "lot_code": b.lot.lot_code,
-                  "owner_code": b.owner.code, "quantity": request.form[f"counted-{b.id}"].strip(),
-                  "request_id": request_id, "reason": request.form.get("reason", "")}
-                 for b in balances if request.form.get(f"counted-{b.id}", "").strip()]
-        result, errors = _book_lines(lines, request_id)
+                  "owner_code": b.owner.code, "quantity": figure, "request_id": request_id,
+                  "reason": request.form.get("reason", "")} for _, b, figure in counted if figure]
+        result, errors = _book_lines(lines, [row for row, _, figure in counted if figure],
+                                     request_id)
         if result is not None:
             flash_booking(result)
             return redirect(url_for("web.depot_detail", depot_code=depot.code))

@@ -7,11 +7,13 @@ import sqlalchemy as sa
 from flask import Response, current_app, redirect, render_template, request, url_for
 
 from inventory import qr
+from inventory.api.spec import documented
 from inventory.auth import current_actor, permission_required
 from inventory.extensions import db
 from inventory.i18n import locale_code, translate
 from inventory.label_images import Label, label_png, label_svg
 from inventory.models import Balance, Lot, Unit
+from inventory.schemas.labels import BINARY, LIST_ARGS, LabelSheetArgs, LotLabelArgs
 from inventory.services import access, stock, units
 from inventory.services.access import Permission
 from inventory.services.errors import N_, NotFound
@@ -69,39 +71,63 @@ def _image(label: Label, fmt: str) -> Response:
                     headers={"Cache-Control": "private, max-age=300"})
 
 
+LABEL_TYPES = ("image/svg+xml", "image/png")
+SPACES = " \t\r\n"
+
+
 @bp.get("/labels/lot/<lot_code>.<any(svg, png):fmt>")
+@documented("A lot's label (QR code, item, lot, expiry, pack, owner) as SVG or PNG", "labels",
+            query=LotLabelArgs, response=BINARY, content_type=LABEL_TYPES)
 @permission_required(Permission.VIEW)
 def lot_label_image(lot_code: str, fmt: str):
-    return _image(lot_label(_visible_lot(lot_code), request.args.get("owner")), fmt)
+    owner = _query(LotLabelArgs()).get("owner")
+    return _image(lot_label(_visible_lot(lot_code), owner), fmt)
 
 
 @bp.get("/labels/depot/<depot_code>.<any(svg, png):fmt>")
+@documented("A depot's label (QR code and name) as SVG or PNG", "labels",
+            response=BINARY, content_type=LABEL_TYPES)
 @permission_required(Permission.VIEW)
 def depot_label_image(depot_code: str, fmt: str):
     depot = access.require_depot(current_actor(), units.get_depot(db.session, depot_code))
     return _image(depot_label(depot), fmt)
 
 
+def _query(schema) -> dict:
+    """The query validated by `schema` (a 422 naming a bad argument); blanks count as not
+    given, `lang` is the app's own."""
+    def blank(value: str) -> bool:  # spaces only; control characters are refused, not blank
+        return not value.strip(SPACES)
+
+    raw = {key: ([v for v in request.args.getlist(key) if not blank(v)] if key in LIST_ARGS
+                 else value.strip(SPACES))
+           for key, value in request.args.items() if key != "lang" and not blank(value)}
+    return schema.load(raw)
+
+
 @bp.get("/labels/sheet")
+@documented("Printable labels (an HTML page): chosen lots and depots, copies, A4 or 50×30 mm",
+            "labels", query=LabelSheetArgs, response={"type": "string"}, content_type="text/html",
+            error_content_type="text/html", sign_in_redirect=True)
 @permission_required(Permission.VIEW)
 def label_sheet():
     """Printable labels: pick lots (by depot/item) and copies; A4 grid or one 50×30 mm per page."""
     user = current_actor()
-    lot_codes = request.args.getlist("lot")
-    depot_codes = request.args.getlist("depot")
-    copies = max(1, min(request.args.get("copies", 1, type=int) or 1, 50))
-    layout = "thermal" if request.args.get("layout") == "thermal" else "a4"
-    lots = [_visible_lot(code) for code in lot_codes]
-    depots = [units.get_depot(db.session, code) for code in depot_codes]
+    args = _query(LabelSheetArgs())
+    lots = [_visible_lot(code) for code in args["lot"]]
+    depots = [access.require_depot(user, units.get_depot(db.session, code))
+              for code in args["depot"]]
     labels = [("lot", lot.lot_code) for lot in lots] + [("depot", d.code) for d in depots]
-    labels = [entry for entry in labels for _ in range(copies)][:MAX_LABELS_PER_SHEET_REQUEST]
-    picker = request.args.get("picker_depot")
+    labels = [entry for entry in labels
+              for _ in range(args["copies"])][:MAX_LABELS_PER_SHEET_REQUEST]
+    picker = args.get("picker_depot")
     candidates = list(db.session.scalars(stock.stock_query(
         user, stock.StockFilter(depot=units.get_depot(db.session, picker)), today=date.today())
         .limit(300))) if picker else []
-    return render_template("labels/sheet.html", labels=labels, layout=layout, copies=copies,
-                           candidates=candidates, depots=stock.visible_depots(db.session, user),
-                           picker=picker, chosen=set(lot_codes))
+    return render_template("labels/sheet.html", labels=labels, layout=args["layout"],
+                           copies=args["copies"], candidates=candidates,
+                           depots=stock.visible_depots(db.session, user), picker=picker,
+                           chosen=set(args["lot"]), chosen_depots=[d.code for d in depots])
 
 
 @bp.get("/q/<any(T, D, O):kind>/<path:code>")

@@ -10,7 +10,7 @@ from inventory.auth import current_actor, permission_required
 from inventory.extensions import db
 from inventory.i18n import translate_tree
 from inventory.schemas.stock import StockArgs
-from inventory.services import catalog, stock
+from inventory.services import bookings, catalog, stock
 from inventory.services.access import Permission
 from inventory.services.errors import N_, NotFound
 from inventory.services.movements import get_lot
@@ -49,9 +49,19 @@ def lot_context(lot_code: str) -> dict:
         raise NotFound(N_("Lot %(code)s not found."), code=lot_code)
     history = stock.lot_history(db.session, user, lot)
     return {"lot": lot, "balances": balances, "today": date.today(), "history": history,
+            "fefo_hints": _fefo_hints(lot, balances),
             "reversed_ids": {m.reverses_id for m in history if m.reverses_id},
             "depots": stock.visible_depots(db.session, user),
             "all_depots": stock.all_depots(db.session)}
+
+
+def _fefo_hints(lot, balances) -> list[tuple]:
+    """(depot, hint) where an earlier-expiring lot of the same item sits beside this one:
+    shown before booking, not only in the answer to an issue."""
+    depots = {b.depot.id: b.depot for b in balances if b.quantity > 0}
+    hints = [(depot, bookings.fefo_hint(db.session, lot, depot, date.today()))
+             for depot in depots.values()]
+    return [(depot, hint) for depot, hint in hints if hint]
 
 
 @bp.get("/lots/<lot_code>")

@@ -197,3 +197,19 @@ def test_a_transfer_and_a_replay_report_the_balances_they_left(client, keeper):
     assert replay.status_code == 200  # a replay reports the balances as they are now
     assert {(b["depot_code"], b["quantity"]) for b in replay.json["balances"]} == {
         ("DEP-S1", 44), ("DEP-S2", 5)}
+
+
+def test_scan_lists_every_owner_of_the_lot_here_and_a_count_names_one(client, keeper):
+    """Pre-positioned stock: the district owns part of Q1 in the street's depot."""
+    assert book(client, keeper, kind="receive", depot_code="DEP-S1", lot_code="Q1",
+                owner_code="D1", quantity=7).status_code == 201
+    body = client.post("/api/v1/scans", headers=keeper,
+                       json={"payload": "/q/T/Q1", "depot_code": "DEP-S1"}).json
+    assert [(o["code"], o["quantity"]) for o in body["owners"]] == [("S1", 50), ("D1", 7)]
+    assert all(o["name"] for o in body["owners"]) and body["on_hand"] == 57
+    unnamed = book(client, keeper, kind="count", depot_code="DEP-S1", lot_code="Q1", quantity=6)
+    assert unnamed.status_code == 422 and "owner_code" in unnamed.json["errors"]
+    named = book(client, keeper, kind="count", depot_code="DEP-S1", lot_code="Q1",
+                 owner_code="D1", quantity=6)
+    assert named.status_code == 201
+    assert {b["owner_code"]: b["quantity"] for b in named.json["balances"]} == {"D1": 6}

@@ -114,3 +114,73 @@ def test_without_camera_api_the_page_says_what_to_do(page, live_server):
     page.goto(f"{live_server.url}/scan")
     assert page.get_attribute("#camera-status", "data-state") == "unavailable"
     assert "https" in page.inner_text("#camera-status")
+
+
+def add_owner(live_server, lot_code: str, depot_code: str, owner_code: str, quantity: int):
+    """Another unit's stock of the same lot in the same depot (pre-positioned reserve)."""
+    from inventory.services import units
+    from inventory.services.movements import get_lot
+    from tests import factories
+
+    with live_server.app.app_context():
+        lot = get_lot(db.session, lot_code)
+        factories.receive(db.session, lot.item, units.get_depot(db.session, depot_code), quantity,
+                          owner=units.get_unit(db.session, owner_code), lot_code=lot_code)
+        db.session.commit()
+
+
+def owner_balance(live_server, lot_code: str, owner_code: str) -> int:
+    from inventory.models import Unit
+    with live_server.app.app_context():
+        return db.session.scalar(sa.select(Balance.quantity).join(Lot).join(
+            Unit, Balance.owner_id == Unit.id).where(Lot.lot_code == lot_code,
+                                                      Unit.code == owner_code)) or 0
+
+
+def scan(page, text: str) -> None:
+    page.focus("#scan-input")
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+
+
+def test_a_lot_owned_by_two_units_here_asks_whose_stock_and_books_it(phone, live_server):
+    add_owner(live_server, "Q1", "DEP-S1", "D1", 7)
+    open_scan_page(phone, live_server)
+    scan(phone, "/q/T/Q1")
+    phone.wait_for_selector("#owner-picker:not([hidden])")
+    options = phone.locator("#owner-options button.owner-option")
+    assert options.count() == 2 and "7" in options.nth(1).inner_text()
+    assert options.nth(1).bounding_box()["height"] >= 48  # a thumb-sized target
+    screenshot(phone, "scan-owner-picker-phone")
+    phone.fill("#qty", "6")
+    phone.click("button.book[data-kind=count]")
+    phone.wait_for_selector("#feedback[data-state=error]")
+    assert "储备单位" in phone.inner_text("#feedback")  # asked to choose, nothing booked
+    assert owner_balance(live_server, "Q1", "D1") == 7
+    options.nth(1).click()
+    assert options.nth(1).get_attribute("aria-checked") == "true"
+    phone.click("button.book[data-kind=count]")
+    phone.wait_for_selector("#feedback[data-state=ok]")
+    assert owner_balance(live_server, "Q1", "D1") == 6 and owner_balance(live_server, "Q1", "S1") == 50
+    assert "56" in phone.inner_text("#lot-here") and "6" in options.nth(1).inner_text()
+
+
+def test_offline_lookup_says_nothing_was_saved(phone, live_server):
+    open_scan_page(phone, live_server)
+    phone.context.set_offline(True)
+    scan(phone, "/q/T/Q1")
+    phone.wait_for_selector("#feedback[data-state=error]")
+    text = phone.inner_text("#feedback")
+    assert "没有保存" in text and "自动提交" not in text
+    assert phone.evaluate("localStorage.getItem('inventory.scan.queue')") in (None, "[]")
+
+
+def test_booking_errors_name_fields_in_words(phone, live_server):
+    open_scan_page(phone, live_server)
+    scan(phone, "/q/T/Q1")
+    phone.wait_for_selector("#lot-card:not([hidden])")
+    phone.fill("#qty", "")
+    phone.click("button.book[data-kind=issue]")
+    phone.wait_for_selector("#feedback[data-state=error]")
+    text = phone.inner_text("#feedback")
+    assert "数量：" in text and "quantity" not in text

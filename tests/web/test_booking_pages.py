@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from inventory.extensions import db
 from inventory.models import Balance, Movement
 from tests.conftest import login
+from tests.html_forms import as_post, browser_fields, fill
 
 
 def balance(app, lot_code, depot_code):
@@ -106,3 +107,80 @@ def test_depot_page_lists_stock_and_recent_movements(client, world):
     login(client, "keeper")
     page = client.get("/depots/DEP-S1").get_data(as_text=True)
     assert ">Q1</a>" in page and "入库单" in page and "盘点表" in page
+
+
+def test_lot_page_books_with_exactly_the_fields_a_browser_sends(client, app, world):
+    """The optional fields the page renders (transfer target, owner, reason) arrive empty."""
+    login(client, "keeper")
+    fields = browser_fields(client.get("/lots/Q1").get_data(as_text=True), "/lots/Q1/book")
+    assert {"to_depot_code", "owner_code", "reason"} <= {name for name, _ in fields}
+    fill(fields, "quantity", "3")
+    response = client.post("/lots/Q1/book", data=as_post(fields))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert balance(app, "Q1", "DEP-S1") == 47
+
+
+def test_receiving_note_books_a_few_filled_rows_of_eight_as_a_browser_sends_them(client, app,
+                                                                                 world):
+    """Unfilled rows still carry their defaulted source: they are blank rows, not errors."""
+    login(client, "keeper")
+    fields = browser_fields(client.get("/depots/DEP-S1/receive").get_data(as_text=True))
+    assert sum(name == "source" for name, _ in fields) == 8
+    expiry = (date.today() + timedelta(days=400)).isoformat()
+    for name, value in (("item_code", "1020101"), ("batch_no", "B3"), ("expiry_date", expiry),
+                        ("quantity", "6")):
+        fill(fields, name, value, occurrence=2)  # the third row; rows 1, 2, 4-8 left empty
+    response = client.post("/depots/DEP-S1/receive", data=as_post(fields))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert balance(app, "1020101-B3", "DEP-S1") == 6
+
+
+def test_receiving_note_names_the_row_the_user_sees(client, app, world):
+    login(client, "keeper")
+    fields = browser_fields(client.get("/depots/DEP-S1/receive").get_data(as_text=True))
+    fill(fields, "item_code", "1020101", occurrence=4)
+    fill(fields, "quantity", "abc", occurrence=4)
+    response = client.post("/depots/DEP-S1/receive", data=as_post(fields))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "第 5 行" in page and "第 1 行" not in page
+    assert page.count('class="has-error"') == 1
+
+
+def test_count_sheet_books_one_line_as_a_browser_sends_the_sheet(client, app, world):
+    login(client, "keeper")
+    fields = browser_fields(client.get("/depots/DEP-S1/count").get_data(as_text=True))
+    counted = [name for name, _ in fields if name.startswith("counted-")]
+    assert counted and dict(fields)["reason"]  # the reason comes prefilled
+    fill(fields, counted[0], "45")
+    response = client.post("/depots/DEP-S1/count", data=as_post(fields))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert balance(app, "Q1", "DEP-S1") == 45
+
+
+def test_count_sheet_error_names_the_row_and_its_lot(client, app, world):
+    login(client, "keeper")
+    fields = browser_fields(client.get("/depots/DEP-S1/count").get_data(as_text=True))
+    fill(fields, [name for name, _ in fields if name.startswith("counted-")][0], "-1")
+    response = client.post("/depots/DEP-S1/count", data=as_post(fields))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "第 1 行 (Q1 · " in page
+    assert balance(app, "Q1", "DEP-S1") == 50
+
+
+def test_lot_page_names_an_earlier_expiring_lot_before_booking(client, app, world):
+    from inventory.services import units
+    from tests import factories
+    with app.app_context():
+        depot = units.get_depot(db.session, "DEP-S1")
+        item = world.items["tent"]
+        item = db.session.merge(item)
+        factories.receive(db.session, item, depot, 5, lot_code="EARLY",
+                          expiry=date.today() + timedelta(days=20))
+        factories.receive(db.session, item, depot, 5, lot_code="LATER",
+                          expiry=date.today() + timedelta(days=200))
+        db.session.commit()
+    login(client, "keeper")
+    later = client.get("/lots/LATER").get_data(as_text=True)
+    hint = re.search(r'data-testid="fefo-hint">(.*?)</p>', later, re.S)
+    assert hint and "EARLY" in hint.group(1) and "Depot DEP-S1" in hint.group(1)
+    assert 'data-testid="fefo-hint"' not in client.get("/lots/EARLY").get_data(as_text=True)

@@ -10,7 +10,9 @@
   var $ = function (id) { return document.getElementById(id); };
   var DEPOT_KEY = "inventory.scan.depot";
   var QUEUE_KEY = "inventory.scan.queue";
-  var state = { lot: null, lastPayload: "", lastPayloadAt: 0, lastBooking: null, stream: null };
+  var state = { lot: null, owner: null, lastPayload: "", lastPayloadAt: 0, lastBooking: null, stream: null };
+  var fieldLabels = {};
+  try { fieldLabels = JSON.parse(app.getAttribute("data-field-labels") || "{}"); } catch (e) { fieldLabels = {}; }
 
   function uuid() {
     if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
@@ -43,15 +45,18 @@
       if (navigator.vibrate) { navigator.vibrate(kind === "ok" ? 80 : [200, 80, 200]); }
     }
   }
+  // A problem+json answer in words: its field errors named by their translated labels
+  // (never the raw field identifiers), else its detail.
   function problemText(body, fallback) {
     if (!body) { return fallback; }
-    var text = body.detail || body.title || fallback;
-    if (body.errors) {
-      var parts = [];
-      Object.keys(body.errors).forEach(function (k) { parts.push(k + ": " + [].concat(body.errors[k]).join(" ")); });
-      text += " " + parts.join("; ");
+    if (body.errors && Object.keys(body.errors).length) {
+      return Object.keys(body.errors).map(function (k) {
+        var messages = [].concat(body.errors[k]).join(" ");
+        var name = k === "_schema" ? "" : (fieldLabels[k] || "");
+        return name ? msg("field-message").replace("{field}", name).replace("{text}", messages) : messages;
+      }).join("; ");
     }
-    return text;
+    return body.detail || body.title || fallback;
   }
 
   /* ---- depot ---- */
@@ -101,11 +106,12 @@
         else { feedback("idle", ""); }
         showLot(result.body);
       })
-      .catch(function () { feedback("error", msg("queued")); });
+      .catch(function () { feedback("error", msg("lookup-offline")); });  // nothing saved
   }
 
   function showLot(lot) {
     state.lot = lot;
+    state.owner = null;
     $("lot-card").hidden = false;
     $("lot-item").textContent = (document.documentElement.lang === "en" && lot.item.name_en) ? lot.item.name_en : lot.item.name;
     $("lot-code").textContent = lot.item.code + " · " + lot.code;
@@ -119,8 +125,49 @@
     (lot.warnings || []).forEach(function (w) {
       var p = document.createElement("p"); p.className = "warning"; p.textContent = w.message; warnings.appendChild(p);
     });
+    showOwners();
     $("qty").value = lot.item.pack_size || 1;
     $("qty").step = 1;
+  }
+
+  /* ---- whose stock: several units may own the same lot in one depot ---- */
+  function severalOwners() { return state.lot && (state.lot.owners || []).length > 1; }
+  function showOwners() {
+    var box = $("owner-options");
+    box.textContent = "";
+    $("owner-picker").hidden = !severalOwners();
+    if (!severalOwners()) { return; }
+    state.lot.owners.forEach(function (owner) {
+      var button = document.createElement("button");
+      button.type = "button"; button.className = "owner-option";
+      button.setAttribute("role", "radio");
+      button.setAttribute("data-owner", owner.code);
+      button.setAttribute("aria-checked", owner.code === state.owner ? "true" : "false");
+      var name = document.createElement("span"), quantity = document.createElement("span");
+      name.textContent = owner.name;
+      quantity.textContent = owner.quantity + " " + state.lot.item.unit;
+      button.appendChild(name); button.appendChild(quantity);
+      button.addEventListener("click", function () { state.owner = owner.code; showOwners(); });
+      box.appendChild(button);
+    });
+  }
+  function showHere() {
+    $("lot-here").textContent = msg("here") + ": " + state.lot.on_hand + " " + state.lot.item.unit;
+  }
+  // Balances a booking or an undo left: this lot at this depot, per owner.
+  function applyBalances(balances, depotCode) {
+    if (!state.lot) { return; }
+    var mine = (balances || []).filter(function (b) { return b.depot_code === depotCode && b.lot_code === state.lot.code; });
+    if (!mine.length) { return; }
+    var owners = state.lot.owners || [];
+    mine.forEach(function (b) {
+      var known = owners.filter(function (o) { return o.code === b.owner_code; })[0];
+      if (known) { known.quantity = b.quantity; } else { owners.push({ code: b.owner_code, name: b.owner_code, quantity: b.quantity }); }
+    });
+    state.lot.owners = owners;
+    state.lot.on_hand = owners.reduce(function (sum, o) { return sum + o.quantity; }, 0);
+    showHere();
+    showOwners();
   }
 
   /* ---- booking (with an offline queue) ---- */
@@ -132,6 +179,10 @@
     if (!depot()) { feedback("error", msg("choose-depot")); return; }
     var body = { request_id: uuid(), kind: kind, depot_code: depot(), lot_code: state.lot.code,
                  item_code: state.lot.item.code, quantity: parseInt($("qty").value, 10) };
+    if (severalOwners()) {
+      if (!state.owner) { feedback("error", msg("choose-owner")); $("owner-picker").scrollIntoView({ block: "center" }); return; }
+      body.owner_code = state.owner;
+    }
     if (kind === "transfer") {
       if (!$("target-select").value) { $("transfer-target").hidden = false; feedback("error", msg("choose-target")); return; }
       body.to_depot_code = $("target-select").value;
@@ -160,11 +211,7 @@
   function booked(body, result) {
     var movement = result.movements[result.movements.length - 1];
     state.lastBooking = movement;
-    var balance = (result.balances || []).filter(function (b) { return b.depot_code === body.depot_code; })[0];
-    if (balance && state.lot && state.lot.code === body.lot_code) {
-      state.lot.on_hand = balance.quantity;
-      $("lot-here").textContent = msg("here") + ": " + balance.quantity + " " + state.lot.item.unit;
-    }
+    applyBalances(result.balances, body.depot_code);
     var text = msg("booked") + ": " + kindLabel(body.kind) + " " + body.quantity;
     (result.warnings || []).forEach(function (w) { text += " · " + w.message; });
     feedback("ok", text);
@@ -188,26 +235,23 @@
     if (movement) {
       var undo = document.createElement("button");
       undo.type = "button"; undo.className = "undo small"; undo.textContent = msg("undo");
-      undo.addEventListener("click", function () { reverse(movement, item, undo); });
+      undo.addEventListener("click", function () { reverse(movement, item, undo, body.depot_code); });
       item.appendChild(undo);
     }
     list.insertBefore(item, list.firstChild);
     while (list.children.length > 10) { list.removeChild(list.lastChild); }
   }
 
-  function reverse(movement, item, button) {
+  function reverse(movement, item, button, depotCode) {
     button.disabled = true;
     var url = app.dataset.reverseUrl.replace("/0/", "/" + movement.id + "/");
     post(url, { request_id: uuid(), reason: "undo" }).then(function (result) {
       if (!result.ok) { button.disabled = false; feedback("error", problemText(result.body, String(result.status))); return; }
       item.classList.add("undone");
       button.remove();
-      var balance = (result.body.balances || [])[0];
-      if (balance && state.lot && state.lot.code === balance.lot_code) {
-        $("lot-here").textContent = msg("here") + ": " + balance.quantity + " " + state.lot.item.unit;
-      }
+      applyBalances(result.body.balances, depotCode);
       feedback("ok", msg("undone"));
-    }).catch(function () { button.disabled = false; feedback("error", msg("queued")); });
+    }).catch(function () { button.disabled = false; feedback("error", msg("undo-offline")); });
   }
 
   function flushQueue() {
