@@ -283,20 +283,27 @@ def _apply_item(ctx: Context, data: dict[str, Any], number: int) -> str:
 
 
 def _check_unit(ctx: Context, data: dict[str, Any]) -> Problems:
-    """The parent exists (in the database or an earlier row) and the tier sits below it."""
+    """An existing unit lies in the user's area; the parent exists (in the database or an
+    earlier row), lies in the area unless it is kept, and the tier sits below it."""
     if not data.get("code"):
         return []
+    existing = ctx.unit(data["code"])
+    if existing is not None and not ctx.in_scope(existing):
+        return [("code", N_("Unit %(code)s is outside your area."), {"code": existing.code})]
     parent_code = data.get("parent_code")
     parent = ctx.unit(parent_code) if parent_code else None
     parent_tier = parent.tier if parent is not None else ctx.new_units.get(parent_code or "")
     ctx.new_units[data["code"]] = data.get("tier", "")  # later rows may name it as parent
     if parent_code and parent_tier is None:
         return [("parent_code", N_("Unit %(code)s not found."), {"code": parent_code})]
-    if parent is not None and not ctx.in_scope(parent):
+    kept = existing is not None and (not parent_code or parent is existing.parent)
+    if parent is not None and not kept and not ctx.in_scope(parent):
         return [("parent_code", N_("Unit %(code)s is outside your area."), {"code": parent_code})]
-    if not parent_code and ctx.user is not None and access.scope_path(ctx.user):
+    if existing is None and not parent_code and ctx.user is not None and access.scope_path(ctx.user):
         return [("parent_code",
                  N_("Only users without a unit scope can create a top-level unit."), {})]
+    if existing is not None and not parent_code:
+        parent, parent_tier = existing.parent, existing.parent.tier if existing.parent else None
     if data.get("tier"):
         try:
             units.check_tier(ctx.tiers, data["tier"],
@@ -319,12 +326,18 @@ def _apply_unit(ctx: Context, data: dict[str, Any], number: int) -> str:
             ctx.session, code=data["code"], tier=data["tier"], parent=parent, tiers=ctx.tiers,
             now=ctx.now, actor=ctx.user, **fields)
         return "created"
-    units.update_unit(ctx.session, unit, tiers=ctx.tiers, tier=data["tier"], parent=parent,
-                      actor=ctx.user, now=ctx.now, **fields)
+    # A row without a parent keeps the unit where it is (it never moves it to the top).
+    units.update_unit(ctx.session, unit, tiers=ctx.tiers, tier=data["tier"],
+                      parent=parent if parent_code else False, actor=ctx.user, now=ctx.now,
+                      **fields)
     return "updated"
 
 
 def _check_depot(ctx: Context, data: dict[str, Any]) -> Problems:
+    """An existing depot and the unit it is given to both lie in the user's area."""
+    existing = ctx.depot(data["code"]) if data.get("code") else None
+    if existing is not None and not ctx.in_scope(existing.unit):
+        return [("code", N_("Depot %(code)s is outside your area."), {"code": existing.code})]
     if not data.get("unit_code"):
         return []
     unit = ctx.unit(data["unit_code"])
