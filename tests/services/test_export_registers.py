@@ -1,5 +1,5 @@
-"""Registers read back with pandas: the loss / scrap / write-off register holds every
-record, not only the finished ones."""
+"""Registers read back with pandas: the loss / scrap / write-off register and the dispatch
+register hold every record, not only the finished ones."""
 import io
 from datetime import date, timedelta
 
@@ -85,3 +85,53 @@ def test_the_write_off_page_lists_pending_losses_in_its_register(client, app, wo
     page = client.get("/write-offs").get_data(as_text=True)
     register = page.split('id="loss-register"')[1]
     assert 'data-status="pending"' in register and "待核销" in register and "rats" in register
+
+
+# --- the dispatch register ------------------------------------------------------------------
+
+@pytest.fixture
+def quilt_agreement(session, world):
+    now = utcnow()
+    agreement = Agreement(code="AG-Q", partner=Partner(code="P2", name="Quilt Co", created_at=now),
+                          owner=get(session, Unit, code="D1"), mode=AgreementMode.SUPPLY,
+                          valid_from=date.today() - timedelta(1),
+                          valid_to=date.today() + timedelta(90), lead_time_hours=6,
+                          created_at=now)
+    agreement.lines = [AgreementLine(item=get(session, Item, code=QUILT), quantity=100)]
+    session.add(agreement)
+    session.commit()
+    return agreement
+
+
+def test_dispatch_register_holds_allocations_call_offs_and_unmet_lines(session, ctx,
+                                                                       quilt_agreement):
+    _, _, user = ctx
+    order = order_for(session, ctx, [(QUILT, 60), (TORCH, 5)], user="admin")
+    dispatch.approve(session, user("admin"), order, now=utcnow())
+    session.commit()
+    frame = read(session, "dispatches")
+    rows = [(r["来源"], r["物资编码"], r["调拨数量"], r["协议编号"], r["协议企业"],
+             r["未满足数量"]) for r in frame.to_dict("records")]
+    assert rows == [("储备库", QUILT, "50", "", "", ""),
+                    ("协议调用", QUILT, "10", "AG-Q", "Quilt Co", ""),
+                    ("未满足", TORCH, "", "", "", "5")]
+    calloff = frame.to_dict("records")[1]
+    assert calloff["响应时限(小时)"] == "6" and calloff["应到时间(UTC)"] != ""
+    dispatch_receipt.receive_calloff(session, user("admin"), order.calloffs[0], quantity=10,
+                                     now=utcnow())
+    session.commit()
+    calloff = read(session, "dispatches").to_dict("records")[1]
+    assert calloff["已接收"] == "10" and calloff["接收时间(UTC)"] != ""
+
+
+def test_an_order_met_only_by_an_agreement_is_in_the_register(session, ctx, quilt_agreement):
+    _, _, user = ctx
+    # District One's 50 quilts are reserved by a first order; the second is met by the partner.
+    first = order_for(session, ctx, [(QUILT, 50)], user="admin")
+    dispatch.approve(session, user("admin"), first, now=utcnow())
+    second = order_for(session, ctx, [(QUILT, 30)], user="admin")
+    session.commit()
+    frame = read(session, "dispatches")
+    mine = [r for r in frame.to_dict("records") if r["调拨单号"] == second.code]
+    assert [(r["来源"], r["调拨数量"], r["协议编号"]) for r in mine] == [("协议调用", "30", "AG-Q")]
+    assert TENT not in set(frame["物资编码"])
