@@ -299,7 +299,8 @@ def _check_unit(ctx: Context, data: dict[str, Any]) -> Problems:
     kept = existing is not None and (not parent_code or parent is existing.parent)
     if parent is not None and not kept and not ctx.in_scope(parent):
         return [("parent_code", N_("Unit %(code)s is outside your area."), {"code": parent_code})]
-    if existing is None and not parent_code and ctx.user is not None and access.scope_path(ctx.user):
+    scoped = ctx.user is not None and access.scope_path(ctx.user) is not None
+    if existing is None and not parent_code and scoped:
         return [("parent_code",
                  N_("Only users without a unit scope can create a top-level unit."), {})]
     if existing is not None and not parent_code:
