@@ -46,7 +46,8 @@ def _table(rows, unit, today: date) -> Table:
                   translate(N_("Kinds of item")), translate(N_("Depots")),
                   translate(N_("Target people")), translate(N_("People coverable (physical)")),
                   translate(N_("People coverable with agreements"))])
-    body = [[r.unit.code, r.unit.name, label("tier", r.unit.tier)]
+    own = translate(N_("Own reserve"))
+    body = [[r.unit.code, own if r.own else r.unit.name, label("tier", r.unit.tier)]
             + [r.by_category.get(c, 0) for c in rollup.CATEGORIES]
             + [r.total, r.expired, r.item_kinds, r.depots, r.target_people, r.people_coverable,
                r.people_with_agreements] for r in rows]
