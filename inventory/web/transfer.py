@@ -17,9 +17,11 @@ from inventory.labels import aliases, label
 from inventory.models import utcnow
 from inventory.reports import (CSV_MIMETYPE, XLSX_MIMETYPE, Table, UnreadableFile, csv_bytes,
                                read_table, xlsx_bytes)
+from inventory.schemas.common import query_args
+from inventory.schemas.reports import STALE_DAYS_MAX, ExportArgsIn
 from inventory.services import access, exports, imports, stock, units
 from inventory.services.access import Permission
-from inventory.services.errors import N_, Forbidden, field_error
+from inventory.services.errors import N_, Forbidden
 from inventory.services.sheets import titles
 from inventory.web import bp
 
@@ -168,10 +170,12 @@ EXPORT_TITLES = {
 @permission_required(Permission.VIEW)
 def export_list():
     user = current_actor()
-    args = {k: v for k, v in request.args.items() if k in ("unit", "since", "until") and v}
+    query_args(request.args, ExportArgsIn())  # a bad value is a 422 naming it
+    args = {k: v.strip() for k, v in request.args.items()
+            if k in ("unit", "since", "until", "stale_days") and v.strip()}
     return render_template("transfer/exports.html", kinds=list(exports.EXPORTS),
                            titles=EXPORT_TITLES, units=stock.unit_tree(db.session, user),
-                           args=args)
+                           args=args, stale_days_max=STALE_DAYS_MAX)
 
 
 @bp.get("/exports/<kind>.<fmt>")
@@ -179,29 +183,19 @@ def export_list():
 def export_download(kind: str, fmt: str):
     if kind not in exports.EXPORTS or fmt not in ("xlsx", "csv"):
         raise NotFound()
-    args = exports.ExportArgs(today=date.today(), unit=_export_unit(), locale=locale_code(),
-                              label=label, since=_date_arg("since"), until=_date_arg("until"),
-                              stale_days=request.args.get("stale_days", 30, type=int) or 30)
+    values = query_args(request.args, ExportArgsIn())
+    args = exports.ExportArgs(today=date.today(), unit=_export_unit(values.get("unit")),
+                              locale=locale_code(), label=label, since=values.get("since"),
+                              until=values.get("until"), stale_days=values["stale_days"])
     return download(exports.EXPORTS[kind](db.session, args), kind, fmt)
 
 
-def _export_unit():
+def _export_unit(code: str | None):
     """The unit asked for (within the user's area), else the user's own area."""
     user = current_actor()
-    code = request.args.get("unit", "").strip()
     if code:
         return access.require_unit(user, units.get_unit(db.session, code))
     return user.unit if user.unit_id is not None else None
-
-
-def _date_arg(name: str) -> date | None:
-    value = request.args.get(name, "").strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as error:
-        raise field_error(name, N_("Not a valid date (use YYYY-MM-DD).")) from error
 
 
 def download(table: Table, name: str, fmt: str) -> Response:

@@ -7,4 +7,8 @@ T = {
     "Own reserve": "本级",
     "Pieces of the reserve each unit owns (its whole subtree, wherever the stock sits), as of %(day)s. The first row is the unit with its whole subtree; the rows below (its own reserve, then each unit under it) add up to it.":
         "各单位所拥有的储备件数（含其全部下级，不论存放在何处），截至%(day)s。第一行为本单位及全部下级；其下各行（本级储备及各下级单位）相加等于第一行。",
+    "Not updated in (days)": "未更新天数",
+    "The end of the period is before its start.": "期间的结束日期早于开始日期。",
+    "The period applies to the ledger and registers; stock and completeness are as of today. The completeness report marks depots not updated in the given number of days (30 when blank).":
+        "期间适用于台账和各类登记；库存和数据完整性以今天为准。数据完整性报告会标出超过所填天数未更新的储备库（留空为30天）。",
 }

@@ -90,3 +90,44 @@ def test_export_headers_follow_the_language(client, world):
     client.get("/?lang=en")
     frame = pd.read_excel(io.BytesIO(client.get("/exports/stock.xlsx?lang=en").data))
     assert list(frame.columns)[0] == "Item code"
+
+
+def _backdate_ledger(app, days):
+    from datetime import timedelta
+
+    from inventory.models import Movement, utcnow
+
+    with app.app_context():
+        db.session.execute(sa.update(Movement).values(created_at=utcnow() - timedelta(days=days)))
+        db.session.commit()
+
+
+def test_completeness_takes_the_number_of_days_from_the_exports_form(client, app, world):
+    _backdate_ledger(app, 10)
+    login(client, "admin")
+    form = client.get("/exports").get_data(as_text=True)
+    assert 'name="stale_days"' in form and 'max="3650"' in form
+    assert 'value="5"' in client.get("/exports?stale_days=5").get_data(as_text=True)
+
+    def statuses(query):
+        response = client.get(f"/exports/completeness.csv{query}")
+        assert response.status_code == 200
+        frame = pd.read_csv(io.StringIO(response.data.decode("utf-8-sig")), dtype=str)
+        return dict(zip(frame["储备库编码"].fillna(""), frame["状态"]))
+
+    assert statuses("")["DEP-D1"] == "正常"  # 10 days < 30
+    assert statuses("?stale_days=5")["DEP-D1"] == "长期未更新"
+
+
+def test_bad_export_arguments_are_422_naming_the_argument(client, world):
+    login(client, "admin")
+    for query, field in [("until=9999-12-31", "until"), ("since=0001-01-01", "since"),
+                         ("since=2026-02-30", "since"), ("stale_days=0", "stale_days"),
+                         ("stale_days=abc", "stale_days"), ("stale_days=3651", "stale_days"),
+                         ("since=2026-05-02&until=2026-05-01", "until"), ("unit=%3Cx%3E", "unit"),
+                         ("colour=red", "colour")]:
+        for path in ("/exports/ledger.xlsx", "/exports/completeness.csv", "/exports"):
+            response = client.get(f"{path}?{query}")
+            assert response.status_code == 422, (path, query, response.status_code)
+            assert f"<strong>{field}</strong>" in response.get_data(as_text=True), (path, query)
+    assert client.get("/exports/ledger.xlsx?until=2199-12-31&lang=en").status_code == 200
