@@ -102,31 +102,36 @@ class Kind:
 
 def run_import(session: Session, kind: str, headers: list[str], rows: list[list[str]], *,
                user: User | None, now: datetime, tiers: Sequence[str],
-               aliases: dict[str, dict[str, str]], batch: str) -> ImportResult:
+               aliases: dict[str, dict[str, str]], batch: str,
+               locale: str = "zh") -> ImportResult:
     """Validate all rows of `kind`; apply them when none is wrong (see the module doc).
 
     `aliases` maps a field to {text people write: stored value} (labels in both
     languages); `batch` identifies the file (its digest), so importing the same opening
-    stock twice books it once.
+    stock twice books it once. Errors name a column by its header as the file writes it
+    (a column the file lacks by its title in `locale`).
     """
     spec = SPECS[kind]
     result = ImportResult(kind=kind, rows=len(rows))
     found, missing = match_headers(spec.columns, headers)
     if missing:
-        result.errors.append(RowError(1, ", ".join(missing), N_("Required columns are missing.")))
+        result.errors.append(RowError(1, ", ".join(column.title(locale) for column in missing),
+                                      N_("Required columns are missing.")))
         return result
     if not rows:
         result.errors.append(RowError(2, "", N_("The file has no rows to import.")))
         return result
     ctx = Context(session=session, user=user, now=now, tiers=tiers, batch=batch)
-    loaded = _load_rows(ctx, spec, found, rows, aliases, result)
+    names = {column.field: column.title(locale) for column in spec.columns}
+    names |= {column.field: headers[position].strip() for position, column in found.items()}
+    loaded = _load_rows(ctx, spec, found, names, rows, aliases, result)
     if result.errors:
         return result
     for number, data in loaded:
         try:
             outcome = spec.apply(ctx, data, number)
         except DomainError as error:
-            result.errors.extend(_domain_errors(error, number, found))
+            result.errors.extend(_domain_errors(error, number, names))
             return result
         result.summary[outcome] = result.summary.get(outcome, 0) + 1
         if kind == "stock":
@@ -134,9 +139,9 @@ def run_import(session: Session, kind: str, headers: list[str], rows: list[list[
     return result
 
 
-def _load_rows(ctx: Context, spec: Kind, found: dict[int, Column], rows: list[list[str]],
-               aliases: dict[str, dict[str, str]], result: ImportResult) -> list[tuple[int, dict]]:
-    titles = {column.field: column.zh for column in found.values()}
+def _load_rows(ctx: Context, spec: Kind, found: dict[int, Column], titles: dict[str, str],
+               rows: list[list[str]], aliases: dict[str, dict[str, str]],
+               result: ImportResult) -> list[tuple[int, dict]]:
     loaded = []
     for offset, row in enumerate(rows):
         number = offset + 2
@@ -174,8 +179,7 @@ def _flatten(messages: Any) -> dict[str, list[str]]:
     return {"": list(messages)}
 
 
-def _domain_errors(error: DomainError, number: int, found: dict[int, Column]) -> list[RowError]:
-    by_field = {column.field: column.zh for column in found.values()}
+def _domain_errors(error: DomainError, number: int, by_field: dict[str, str]) -> list[RowError]:
     if isinstance(error, InvalidInput):
         return [RowError(number, by_field.get(name, name), message, error.params)
                 for name, messages in error.errors.items() for message in messages]

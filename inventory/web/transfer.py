@@ -106,7 +106,7 @@ def _run(*, commit: bool):
     result = imports.run_import(
         db.session, pending["kind"], headers, rows, user=current_actor(), now=utcnow(),
         tiers=current_app.config["TIERS"], aliases=aliases(current_app.config["TIERS"]),
-        batch=hashlib.sha256(data).hexdigest()[:16])
+        batch=hashlib.sha256(data).hexdigest()[:16], locale=locale_code())
     if not commit or not result.ok:
         db.session.rollback()
         return _page("transfer/preview.html", result=result, pending=pending,

@@ -131,3 +131,20 @@ def test_bad_export_arguments_are_422_naming_the_argument(client, world):
             assert response.status_code == 422, (path, query, response.status_code)
             assert f"<strong>{field}</strong>" in response.get_data(as_text=True), (path, query)
     assert client.get("/exports/ledger.xlsx?until=2199-12-31&lang=en").status_code == 200
+
+
+def test_preview_names_columns_as_the_file_writes_them(client, world):
+    login(client, "keeper")
+    client.get("/?lang=en")
+    english = xlsx([["1040101", "F-1", "DEP-S1", "twelve"]],
+                   ("Item code", "Lot code", "Depot code", "Quantity"))
+    page = upload(client, english).get_data(as_text=True)
+    errors = page.split('id="import-errors"')[1].split("</table>")[0]
+    assert "<td>Quantity</td>" in errors and "数量" not in errors
+    # The food lot has no expiry date, and the file no such column: its English title.
+    assert "<td>Expiry date</td>" in errors and "有效期至" not in errors and "shelf life" in errors
+    missing = upload(client, xlsx([["1020101", "3"]], ("Item code", "Quantity")))
+    assert "<td>Depot code</td>" in missing.get_data(as_text=True)
+    client.get("/?lang=zh")
+    chinese = upload(client, xlsx([["1020101", "N-1", "DEP-S1", "x"]]))
+    assert "<td>数量</td>" in chinese.get_data(as_text=True)
