@@ -181,7 +181,9 @@ def _read_upload(file: Path) -> tuple[list[str], list[list[str]]]:
         return read_table(file.read_bytes(), file.name,
                           max_rows=int(current_app.config["IMPORT_MAX_ROWS"]))
     except UnreadableFile as error:
-        raise click.ClickException(str(error)) from error
+        from inventory.i18n import translate
+
+        raise click.ClickException(translate(str(error), **error.params)) from error
 
 
 def _run_import(kind: str, file: Path) -> None:

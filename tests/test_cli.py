@@ -116,3 +116,15 @@ def test_export_takes_stale_days_and_refuses_bad_values_without_a_traceback(runn
         result = runner.invoke(args=["export", "ledger", str(tmp_path / "l.csv"), *bad])
         assert result.exit_code == 2, (bad, result.output)
         assert "Traceback" not in result.output and bad[-2].lstrip("-").split("-")[0] in result.output
+
+
+def test_import_of_a_file_above_the_row_limit_says_the_limit(world_app, tmp_path):
+    import pandas as pd
+
+    app = world_app(IMPORT_MAX_ROWS=1)
+    target = tmp_path / "stock.csv"
+    pd.DataFrame([["1020101", "DEP-S1", "1"]] * 2,
+                 columns=["物资编码", "储备库编码", "数量"]).to_csv(target, index=False)
+    result = app.test_cli_runner().invoke(args=["import-stock", str(target)])
+    assert result.exit_code == 1 and "超过 1 行" in result.output
+    assert "%(n)s" not in result.output

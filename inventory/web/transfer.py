@@ -15,8 +15,8 @@ from inventory.extensions import db
 from inventory.i18n import locale_code, translate
 from inventory.labels import aliases, label
 from inventory.models import utcnow
-from inventory.reports import (CSV_MIMETYPE, XLSX_MIMETYPE, Table, UnreadableFile, csv_bytes,
-                               read_table, xlsx_bytes)
+from inventory.reports import (CSV_MIMETYPE, XLSX_MIMETYPE, Table, TooManyRows, UnreadableFile,
+                               csv_bytes, read_table, xlsx_bytes)
 from inventory.schemas.common import query_args
 from inventory.schemas.reports import STALE_DAYS_MAX, ExportArgsIn
 from inventory.services import access, exports, imports, stock, units
@@ -98,11 +98,11 @@ def _run(*, commit: bool):
         return _expired_upload()
     data = path.read_bytes()
     try:
-        headers, rows = read_table(data, path.name, max_rows=int(current_app.config["IMPORT_MAX_ROWS"]))
+        headers, rows = read_table(data, path.name, max_rows=_page_max_rows())
     except UnreadableFile as error:
         path.unlink(missing_ok=True)
         return _page("transfer/import.html", kinds=_allowed_kinds(), kind=pending["kind"],
-                               file_error=translate(str(error))), 422
+                     file_error=_unreadable(error, pending["kind"])), 422
     result = imports.run_import(
         db.session, pending["kind"], headers, rows, user=current_actor(), now=utcnow(),
         tiers=current_app.config["TIERS"], aliases=aliases(current_app.config["TIERS"]),
@@ -115,6 +115,24 @@ def _run(*, commit: bool):
     path.unlink(missing_ok=True)
     session.pop("pending_import", None)
     return _page("transfer/preview.html", result=result, pending=pending, committed=True)
+
+
+def _page_max_rows() -> int:
+    """Rows the page takes: each step of a page import must end well within the worker
+    timeout (about 1,000 rows a second), so bigger files go through the command line."""
+    config = current_app.config
+    return min(int(config["IMPORT_PAGE_MAX_ROWS"]), int(config["IMPORT_MAX_ROWS"]))
+
+
+def _unreadable(error: UnreadableFile, kind: str) -> str:
+    message = translate(str(error), **error.params)
+    if isinstance(error, TooManyRows) and _page_max_rows() < int(
+            current_app.config["IMPORT_MAX_ROWS"]):
+        command = ("flask --app wsgi import-stock FILE" if kind == "stock"
+                   else f"flask --app wsgi import-data {kind} FILE")
+        message += " " + translate(N_("The page takes at most that many; import a larger file "
+                                      "on the server with: %(command)s"), command=command)
+    return message
 
 
 SUMMARY_LABELS = {"booked": N_("Lines booked"), "created": N_("Created"),

@@ -11,4 +11,13 @@ T = {
     "The end of the period is before its start.": "期间的结束日期早于开始日期。",
     "The period applies to the ledger and registers; stock and completeness are as of today. The completeness report marks depots not updated in the given number of days (30 when blank).":
         "期间适用于台账和各类登记；库存和数据完整性以今天为准。数据完整性报告会标出超过所填天数未更新的储备库（留空为30天）。",
+    "The file has more than %(n)s rows.": "文件超过 %(n)s 行。",
+    "The page takes at most that many; import a larger file on the server with: %(command)s":
+        "页面最多只能导入这么多行；更大的文件请在服务器上用以下命令导入：%(command)s",
+    "At most %(mb)s MB and %(rows)s rows; import larger files on the server with flask --app wsgi import-data.":
+        "最大 %(mb)s MB、%(rows)s 行；更大的文件请在服务器上用 flask --app wsgi import-data 导入。",
+    "Checking every row: about a second per 1,000 rows. Keep this page open.":
+        "正在逐行检查：每1000行约需1秒，请勿关闭本页。",
+    "Importing every row: about a second per 1,000 rows. Keep this page open.":
+        "正在逐行导入：每1000行约需1秒，请勿关闭本页。",
 }

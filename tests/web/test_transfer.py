@@ -148,3 +148,17 @@ def test_preview_names_columns_as_the_file_writes_them(client, world):
     client.get("/?lang=zh")
     chinese = upload(client, xlsx([["1020101", "N-1", "DEP-S1", "x"]]))
     assert "<td>数量</td>" in chinese.get_data(as_text=True)
+
+
+def test_the_page_sends_files_above_its_row_limit_to_the_command_line(world_app):
+    app = world_app(IMPORT_PAGE_MAX_ROWS=2)
+    client = app.test_client()
+    login(client, "keeper")
+    assert "2 行" in client.get("/imports").get_data(as_text=True)
+    rows = [["1020101", f"N-{n}", "DEP-S1", "1"] for n in range(3)]
+    response = upload(client, xlsx(rows))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "超过 2 行" in page and "flask --app wsgi import-stock FILE" in page
+    assert upload(client, xlsx(rows[:2])).status_code == 200
+    assert "data-busy-status" in client.get("/imports").get_data(as_text=True)
