@@ -30,9 +30,11 @@ def overview_page():
     user = current_actor()
     values = query_args(request.args, OverviewArgs())
     unit = readiness_load.resolve_unit(db.session, user, values.get("unit"))
-    view = overview.build(db.session, user, unit, today=date.today())
+    wall = values.get("wall") == "1"
+    view = overview.build(db.session, user, unit, today=date.today(), recent=5 if wall else 8,
+                          top=4 if wall else 6)
     return render_template("overview.html", o=view, r=view.readiness.readiness,
-                           tree=_tree(view), wall=values.get("wall") == "1",
+                           tree=_tree(view), wall=wall,
                            refresh_seconds=REFRESH_SECONDS, generated_at=utcnow())
 
 

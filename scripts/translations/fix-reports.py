@@ -20,4 +20,6 @@ T = {
         "正在逐行检查：每1000行约需1秒，请勿关闭本页。",
     "Importing every row: about a second per 1,000 rows. Keep this page open.":
         "正在逐行导入：每1000行约需1秒，请勿关闭本页。",
+    "On %(day)s: %(physical)s people with physical stock, %(with)s with agreement reserves; target %(target)s.":
+        "%(day)s：实物储备可保障 %(physical)s 人，含协议储备 %(with)s 人；目标 %(target)s 人。",
 }
