@@ -177,7 +177,8 @@ EXPORT_TITLES = {
     "requisitions": N_("Requisition ledger"),
     "readiness": N_("Readiness against the target (per item)"),
     "purchase-plan": N_("Purchase plan (to reach the target, and to rotate expiring stock)"),
-    "dispatches": N_("Dispatch register (orders, allocations, timeliness)"),
+    "dispatches": N_("Dispatch register (orders: allocations, call-offs, unmet lines, "
+                     "timeliness)"),
     "distributions": N_("Distribution register (goods to households)"),
     "agreements": N_("Agreement reserves (partners, lines, checks)"),
     "completeness": N_("Data completeness (units and depots not updated)"),

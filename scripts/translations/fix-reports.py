@@ -22,4 +22,6 @@ T = {
         "正在逐行导入：每1000行约需1秒，请勿关闭本页。",
     "On %(day)s: %(physical)s people with physical stock, %(with)s with agreement reserves; target %(target)s.":
         "%(day)s：实物储备可保障 %(physical)s 人，含协议储备 %(with)s 人；目标 %(target)s 人。",
+    "Dispatch register (orders: allocations, call-offs, unmet lines, timeliness)":
+        "调拨登记（调拨单：库存调拨、协议调用、未满足需求、时效）",
 }
