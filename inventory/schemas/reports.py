@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validates_schema
 
-from inventory.schemas.common import (ITEM_CODE_PATTERN, BaseSchema, at_least, code_field,
-                                      one_of)
+from inventory.schemas.common import (ITEM_CODE_PATTERN, BaseSchema, PageArgs, at_least,
+                                      code_field, one_of)
 from inventory.services.errors import N_
 
 STALE_DAYS_DEFAULT, STALE_DAYS_MAX = 30, 3650
@@ -43,3 +43,9 @@ class TrendArgs(ReportArgs):
 
 class OverviewArgs(ReportArgs):
     wall = fields.String(validate=one_of(["0", "1"]))
+
+
+class RegisterPageArgs(PageArgs):
+    """A register shown in pages (the write-off page's loss register)."""
+
+    lang = fields.String()

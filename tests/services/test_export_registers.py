@@ -135,3 +135,27 @@ def test_an_order_met_only_by_an_agreement_is_in_the_register(session, ctx, quil
     mine = [r for r in frame.to_dict("records") if r["调拨单号"] == second.code]
     assert [(r["来源"], r["调拨数量"], r["协议编号"]) for r in mine] == [("协议调用", "30", "AG-Q")]
     assert TENT not in set(frame["物资编码"])
+
+
+def test_the_write_off_page_refuses_bad_paging_and_the_exports_hold_the_loss(client, runner,
+                                                                             app, world,
+                                                                             tmp_path):
+    from inventory.extensions import db
+    from inventory.models import Depot, Lot
+    from tests.conftest import login
+
+    with app.app_context():
+        depot = get(db.session, Depot, code="DEP-S1")
+        movements.issue(db.session, factories.actor(None, "rats"),
+                        lot=get(db.session, Lot, lot_code="Q1"), depot=depot, owner=depot.unit,
+                        quantity=2, now=utcnow(), kind=MovementKind.LOSS)
+        db.session.commit()
+    login(client, "bureau")
+    for query in ("page=1000000000000000000000", "page=0", "page=abc", "colour=red"):
+        assert client.get(f"/write-offs?{query}").status_code == 422, query
+    web = pd.read_excel(io.BytesIO(client.get("/exports/write-offs.xlsx").data), dtype=str)
+    assert list(web["原因"]) == ["rats"] and list(web["核销状态"]) == ["待核销"]
+    target = tmp_path / "write-offs.csv"
+    assert runner.invoke(args=["export", "write-offs", str(target)]).exit_code == 0
+    cli = pd.read_csv(io.StringIO(target.read_text(encoding="utf-8-sig")), dtype=str)
+    assert list(cli["原因"]) == ["rats"] and list(cli["数量"]) == ["2"]
