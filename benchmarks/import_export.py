@@ -185,18 +185,24 @@ def main() -> None:
         exported = measure("export", ledger_db, tmp / "ledger.xlsx", args.ledger)
         exported["rows"] = _data_rows(tmp / "ledger.xlsx")
     print(f"{os.cpu_count()} CPUs, load average at start {load:.2f}\n")
-    print("| task | rows | seconds | peak RSS MB | ratio |")
-    print("|---|---|---|---|---|")
-    print(f"| pandas reads the opening-stock xlsx (floor) | {read['rows']:,} | {read['seconds']:.2f} | "
-          f"{read['peak_mb']:.0f} | |")
-    print(f"| import {imported['rows']:,} opening-stock rows (validate + book + commit) | "
-          f"{imported['rows']:,} | {imported['seconds']:.2f} | {imported['peak_mb']:.0f} | "
-          f"{imported['seconds'] / read['seconds']:.1f}× the read |")
-    print(f"| pandas read_sql + to_excel of the raw movement table (floor) | {baseline['rows']:,} | "
-          f"{baseline['seconds']:.2f} | {baseline['peak_mb']:.0f} | |")
-    print(f"| export the ledger to xlsx (joined, labelled, streamed) | {exported['rows']:,} | "
-          f"{exported['seconds']:.2f} | {exported['peak_mb']:.0f} | "
-          f"{exported['seconds'] / baseline['seconds']:.2f}× the floor |")
+    print(_table([("pandas reads the opening-stock xlsx (floor)", read, None),
+                  (f"import {imported['rows']:,} opening-stock rows (validate + book + commit)",
+                   imported, read),
+                  ("pandas read_sql + to_excel of the raw movement table (floor)", baseline, None),
+                  ("export the ledger to xlsx (joined, labelled, streamed)", exported, baseline)]))
+
+
+def _table(lines: list[tuple[str, dict, dict | None]]) -> str:
+    """Markdown: time and peak memory of each task, and both as a ratio to its floor."""
+    out = ["| task | rows | seconds | peak RSS MB | time ÷ floor | peak RSS ÷ floor |",
+           "|---|---|---|---|---|---|"]
+    for name, got, floor in lines:
+        ratios = ("| | |" if floor is None else
+                  f"| {got['seconds'] / floor['seconds']:.1f}× | "
+                  f"{got['peak_mb'] / floor['peak_mb']:.1f}× |")
+        out.append(f"| {name} | {got['rows']:,} | {got['seconds']:.2f} | {got['peak_mb']:.0f} "
+                   + ratios)
+    return "\n".join(out)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ Each function takes plain numbers and labels and returns markup that is safe to 
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -21,14 +22,16 @@ class Series:
 
 
 def _nice_max(value: float) -> float:
-    """A round axis maximum at or above `value` (1, 2, 2.5, 5 × 10ⁿ)."""
-    if value <= 0:
-        return 1
-    magnitude = 10 ** (len(str(int(value))) - 1)
+    """A round axis maximum at or above `value` whose quarter (the grid step) is a whole
+    1, 2, 2.5 or 5 × 10ⁿ, at least 1: the charts count pieces and people, so every grid
+    label is a distinct whole number (a top of 1 labelled 0, 0, 1, 1, 1)."""
+    quarter = max(value, 0) / 4
+    magnitude = 10 ** max(math.floor(math.log10(quarter)), 0) if quarter >= 1 else 1
     for step in (1, 2, 2.5, 5, 10):
-        if value <= step * magnitude:
-            return step * magnitude
-    return 10 * magnitude
+        tick = step * magnitude
+        if tick == int(tick) and quarter <= tick:
+            return tick * 4
+    return 40 * magnitude
 
 
 def _axis(width: int, height: int, pad: tuple[int, int, int, int], top: float,

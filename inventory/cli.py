@@ -181,7 +181,9 @@ def _read_upload(file: Path) -> tuple[list[str], list[list[str]]]:
         return read_table(file.read_bytes(), file.name,
                           max_rows=int(current_app.config["IMPORT_MAX_ROWS"]))
     except UnreadableFile as error:
-        raise click.ClickException(str(error)) from error
+        from inventory.i18n import translate
+
+        raise click.ClickException(translate(str(error), **error.params)) from error
 
 
 def _run_import(kind: str, file: Path) -> None:
@@ -226,15 +228,30 @@ def import_data_command(kind: str, file: Path) -> None:
     _run_import(kind, file)
 
 
+def _day_option(ctx, param, value: str | None):
+    """A YYYY-MM-DD option within the years the app accepts (as the pages' parse_day)."""
+    from marshmallow import ValidationError
+
+    from inventory.schemas.common import parse_day
+
+    try:
+        return parse_day(value)
+    except ValidationError as error:
+        raise click.BadParameter(" ".join(map(str, error.messages))) from error
+
+
 @click.command("export")
 @with_appcontext
 @click.argument("kind")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--unit", "unit_code", default=None, help="Only this unit's subtree.")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None)
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--since", callback=_day_option, default=None, help="First day (YYYY-MM-DD).")
+@click.option("--until", callback=_day_option, default=None, help="Last day (YYYY-MM-DD).")
+@click.option("--stale-days", type=click.IntRange(1, 3650), default=30, show_default=True,
+              help="completeness: depots not updated in this many days are marked.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Header language.")
-def export_command(kind: str, file: Path, unit_code: str | None, since, until, lang: str) -> None:
+def export_command(kind: str, file: Path, unit_code: str | None, since, until, stale_days: int,
+                   lang: str) -> None:
     """Write the KIND register to FILE (.xlsx or .csv)."""
     from datetime import date
 
@@ -250,9 +267,11 @@ def export_command(kind: str, file: Path, unit_code: str | None, since, until, l
         unit = units.get_unit(db.session, unit_code) if unit_code else None
     except DomainError as error:
         _fail(error)
+    if since and until and until < since:
+        raise click.BadParameter("the end of the period is before its start",
+                                 param_hint="--until")
     args = exports.ExportArgs(today=date.today(), unit=unit, locale=lang, label=labeler(lang),
-                              since=since.date() if since else None,
-                              until=until.date() if until else None)
+                              since=since, until=until, stale_days=stale_days)
     table = exports.EXPORTS[kind](db.session, args)
     data = xlsx_bytes(table) if file.suffix.lower() == ".xlsx" else csv_bytes(table)
     file.write_bytes(data)

@@ -42,6 +42,9 @@ class Defaults:
     MAX_UPLOAD_MB = 10
     # Largest spreadsheet accepted by imports, in data rows.
     IMPORT_MAX_ROWS = 100_000
+    # Largest accepted by the Import page: each step (check, then import) takes about a
+    # second per 1,000 rows and must end within the gunicorn worker timeout.
+    IMPORT_PAGE_MAX_ROWS = 20_000
     SQLITE_SYNCHRONOUS = "FULL"
     # Alerts are re-evaluated on read at most this often when stock moved (negative: never).
     ALERT_REFRESH_SECONDS = 60

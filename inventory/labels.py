@@ -31,6 +31,8 @@ LABELS: dict[str, dict[str, str]] = {
         "count": N_("Stocktake"), "loss": N_("Loss"), "scrap": N_("Scrap"),
         "write_off": N_("Write-off"), "reversal": N_("Reversal"),
     },
+    "write_off_status": {"pending": N_("Awaiting write-off"), "written_off": N_("Written off"),
+                         "reversed": N_("Reversed")},
     "tier": {
         "city": N_("City"), "district": N_("District"), "street": N_("Street"),
         "community": N_("Community"), "province": N_("Province"), "county": N_("County"),

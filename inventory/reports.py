@@ -152,6 +152,16 @@ CSV_MIMETYPE = "text/csv; charset=utf-8"
 class UnreadableFile(ValueError):
     """The upload is not a spreadsheet we can read; the message says why (an N_ msgid)."""
 
+    params: dict = {}
+
+
+class TooManyRows(UnreadableFile):
+    """More data rows than `limit`; the message takes the limit as %(n)s."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(N_("The file has more than %(n)s rows."))
+        self.params = {"n": f"{limit:,}"}
+
 
 def read_table(data: bytes, filename: str, *, max_rows: int = 100_000) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the first sheet of an xlsx or csv upload, every cell as text.
@@ -177,7 +187,7 @@ def read_table(data: bytes, filename: str, *, max_rows: int = 100_000) -> tuple[
     except Exception as error:  # noqa: BLE001 - any parser failure means "cannot read it"
         raise UnreadableFile(N_("The file could not be read as a spreadsheet.")) from error
     if len(frame) > max_rows:
-        raise UnreadableFile(N_("The file has too many rows."))
+        raise TooManyRows(max_rows)
     headers = [str(h).strip() for h in frame.columns]
     rows = [[_as_text(v) for v in row] for row in frame.itertuples(index=False, name=None)]
     return headers, rows

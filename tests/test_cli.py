@@ -1,4 +1,6 @@
 """The commands of contract.md: demo-data, create-user, create-token, verify-ledger, backup."""
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from inventory.extensions import db
@@ -88,3 +90,41 @@ def test_check_alerts_evaluates_and_snapshots_idempotently(runner, world):
     with runner.app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Alert.id))) == alerts_before > 0
         assert db.session.scalar(sa.select(sa.func.count(ReadinessSnapshot.id))) == 6
+
+
+def test_export_takes_stale_days_and_refuses_bad_values_without_a_traceback(runner, app, world,
+                                                                            tmp_path):
+    import pandas as pd
+
+    from inventory.models import Movement, utcnow
+
+    with app.app_context():
+        db.session.execute(sa.update(Movement).values(created_at=utcnow() - timedelta(days=10)))
+        db.session.commit()
+    target = tmp_path / "completeness.xlsx"
+
+    def status_of_dep_d1(*extra):
+        result = runner.invoke(args=["export", "completeness", str(target), *extra])
+        assert result.exit_code == 0, result.output
+        frame = pd.read_excel(target, dtype=str)
+        return frame.loc[frame["储备库编码"] == "DEP-D1", "状态"].item()
+
+    assert status_of_dep_d1() == "正常"
+    assert status_of_dep_d1("--stale-days", "5") == "长期未更新"
+    for bad in (["--stale-days", "0"], ["--stale-days", "x"], ["--until", "9999-12-31"],
+                ["--since", "2026-02-30"], ["--since", "2026-05-02", "--until", "2026-05-01"]):
+        result = runner.invoke(args=["export", "ledger", str(tmp_path / "l.csv"), *bad])
+        assert result.exit_code == 2, (bad, result.output)
+        assert "Traceback" not in result.output and bad[-2].lstrip("-").split("-")[0] in result.output
+
+
+def test_import_of_a_file_above_the_row_limit_says_the_limit(world_app, tmp_path):
+    import pandas as pd
+
+    app = world_app(IMPORT_MAX_ROWS=1)
+    target = tmp_path / "stock.csv"
+    pd.DataFrame([["1020101", "DEP-S1", "1"]] * 2,
+                 columns=["物资编码", "储备库编码", "数量"]).to_csv(target, index=False)
+    result = app.test_cli_runner().invoke(args=["import-stock", str(target)])
+    assert result.exit_code == 1 and "超过 1 行" in result.output
+    assert "%(n)s" not in result.output

@@ -11,7 +11,7 @@ FIRST_COLUMNS = {
     "ledger": ["流水号", "时间(UTC)", "类型", "物资编码"],
     "readiness": ["物资编码", "物资名称", "计量单位", "关键物资", "人均标准", "需求量"],
     "purchase-plan": ["物资编码", "物资名称", "计量单位", "关键物资", "需求量"],
-    "write-offs": ["核销时间(UTC)", "核销人"],
+    "write-offs": ["损耗/报废时间(UTC)", "类型", "核销状态"],
     "donations": ["入库时间(UTC)", "捐赠方/被征用单位", "物资编码"],
     "requisitions": ["入库时间(UTC)", "捐赠方/被征用单位", "物资编码"],
     "dispatches": ["调拨单号", "灾情事件", "状态", "接收单位"],
@@ -19,8 +19,8 @@ FIRST_COLUMNS = {
     "agreements": ["协议编号", "协议企业", "统一社会信用代码", "储备单位"],
     "completeness": ["单位编码", "单位名称", "层级", "储备库编码"],
 }
-NON_EMPTY = {"stock", "ledger", "readiness", "purchase-plan", "dispatches", "distributions",
-             "agreements", "completeness"}
+NON_EMPTY = {"stock", "ledger", "write-offs", "readiness", "purchase-plan", "dispatches",
+             "distributions", "agreements", "completeness"}
 
 
 def test_the_contracts_kinds_are_all_there():

@@ -279,17 +279,6 @@ def approve_write_offs(session: Session, user: User, pending: list[Movement], *,
     return Booking(movements=approved)
 
 
-def write_off_register(user: User) -> sa.Select:
-    """Approved write-offs whose loss or scrap happened in the user's area, newest first."""
-    approved = sa.orm.aliased(Movement)
-    stmt = (sa.select(Movement).join(approved, Movement.approves_id == approved.id)
-            .where(Movement.kind == MovementKind.WRITE_OFF))
-    if access.scope_path(user) is not None:
-        stmt = stmt.where(approved.from_depot_id.in_(
-            sa.select(Depot.id).join(Depot.unit).where(access.unit_filter(user))))
-    return stmt.order_by(Movement.created_at.desc(), Movement.id.desc())
-
-
 def reverse(session: Session, user: User, *, movement_id: int, request_id: str, reason: str,
             request_hash: str, now: datetime) -> Booking:
     """Reverse a movement (bureau users; keepers only their own, within KEEPER_UNDO_MINUTES)."""

@@ -102,31 +102,36 @@ class Kind:
 
 def run_import(session: Session, kind: str, headers: list[str], rows: list[list[str]], *,
                user: User | None, now: datetime, tiers: Sequence[str],
-               aliases: dict[str, dict[str, str]], batch: str) -> ImportResult:
+               aliases: dict[str, dict[str, str]], batch: str,
+               locale: str = "zh") -> ImportResult:
     """Validate all rows of `kind`; apply them when none is wrong (see the module doc).
 
     `aliases` maps a field to {text people write: stored value} (labels in both
     languages); `batch` identifies the file (its digest), so importing the same opening
-    stock twice books it once.
+    stock twice books it once. Errors name a column by its header as the file writes it
+    (a column the file lacks by its title in `locale`).
     """
     spec = SPECS[kind]
     result = ImportResult(kind=kind, rows=len(rows))
     found, missing = match_headers(spec.columns, headers)
     if missing:
-        result.errors.append(RowError(1, ", ".join(missing), N_("Required columns are missing.")))
+        result.errors.append(RowError(1, ", ".join(column.title(locale) for column in missing),
+                                      N_("Required columns are missing.")))
         return result
     if not rows:
         result.errors.append(RowError(2, "", N_("The file has no rows to import.")))
         return result
     ctx = Context(session=session, user=user, now=now, tiers=tiers, batch=batch)
-    loaded = _load_rows(ctx, spec, found, rows, aliases, result)
+    names = {column.field: column.title(locale) for column in spec.columns}
+    names |= {column.field: headers[position].strip() for position, column in found.items()}
+    loaded = _load_rows(ctx, spec, found, names, rows, aliases, result)
     if result.errors:
         return result
     for number, data in loaded:
         try:
             outcome = spec.apply(ctx, data, number)
         except DomainError as error:
-            result.errors.extend(_domain_errors(error, number, found))
+            result.errors.extend(_domain_errors(error, number, names))
             return result
         result.summary[outcome] = result.summary.get(outcome, 0) + 1
         if kind == "stock":
@@ -134,9 +139,9 @@ def run_import(session: Session, kind: str, headers: list[str], rows: list[list[
     return result
 
 
-def _load_rows(ctx: Context, spec: Kind, found: dict[int, Column], rows: list[list[str]],
-               aliases: dict[str, dict[str, str]], result: ImportResult) -> list[tuple[int, dict]]:
-    titles = {column.field: column.zh for column in found.values()}
+def _load_rows(ctx: Context, spec: Kind, found: dict[int, Column], titles: dict[str, str],
+               rows: list[list[str]], aliases: dict[str, dict[str, str]],
+               result: ImportResult) -> list[tuple[int, dict]]:
     loaded = []
     for offset, row in enumerate(rows):
         number = offset + 2
@@ -174,8 +179,7 @@ def _flatten(messages: Any) -> dict[str, list[str]]:
     return {"": list(messages)}
 
 
-def _domain_errors(error: DomainError, number: int, found: dict[int, Column]) -> list[RowError]:
-    by_field = {column.field: column.zh for column in found.values()}
+def _domain_errors(error: DomainError, number: int, by_field: dict[str, str]) -> list[RowError]:
     if isinstance(error, InvalidInput):
         return [RowError(number, by_field.get(name, name), message, error.params)
                 for name, messages in error.errors.items() for message in messages]
@@ -283,20 +287,28 @@ def _apply_item(ctx: Context, data: dict[str, Any], number: int) -> str:
 
 
 def _check_unit(ctx: Context, data: dict[str, Any]) -> Problems:
-    """The parent exists (in the database or an earlier row) and the tier sits below it."""
+    """An existing unit lies in the user's area; the parent exists (in the database or an
+    earlier row), lies in the area unless it is kept, and the tier sits below it."""
     if not data.get("code"):
         return []
+    existing = ctx.unit(data["code"])
+    if existing is not None and not ctx.in_scope(existing):
+        return [("code", N_("Unit %(code)s is outside your area."), {"code": existing.code})]
     parent_code = data.get("parent_code")
     parent = ctx.unit(parent_code) if parent_code else None
     parent_tier = parent.tier if parent is not None else ctx.new_units.get(parent_code or "")
     ctx.new_units[data["code"]] = data.get("tier", "")  # later rows may name it as parent
     if parent_code and parent_tier is None:
         return [("parent_code", N_("Unit %(code)s not found."), {"code": parent_code})]
-    if parent is not None and not ctx.in_scope(parent):
+    kept = existing is not None and (not parent_code or parent is existing.parent)
+    if parent is not None and not kept and not ctx.in_scope(parent):
         return [("parent_code", N_("Unit %(code)s is outside your area."), {"code": parent_code})]
-    if not parent_code and ctx.user is not None and access.scope_path(ctx.user):
+    scoped = ctx.user is not None and access.scope_path(ctx.user) is not None
+    if existing is None and not parent_code and scoped:
         return [("parent_code",
                  N_("Only users without a unit scope can create a top-level unit."), {})]
+    if existing is not None and not parent_code:
+        parent, parent_tier = existing.parent, existing.parent.tier if existing.parent else None
     if data.get("tier"):
         try:
             units.check_tier(ctx.tiers, data["tier"],
@@ -319,12 +331,18 @@ def _apply_unit(ctx: Context, data: dict[str, Any], number: int) -> str:
             ctx.session, code=data["code"], tier=data["tier"], parent=parent, tiers=ctx.tiers,
             now=ctx.now, actor=ctx.user, **fields)
         return "created"
-    units.update_unit(ctx.session, unit, tiers=ctx.tiers, tier=data["tier"], parent=parent,
-                      actor=ctx.user, now=ctx.now, **fields)
+    # A row without a parent keeps the unit where it is (it never moves it to the top).
+    units.update_unit(ctx.session, unit, tiers=ctx.tiers, tier=data["tier"],
+                      parent=parent if parent_code else False, actor=ctx.user, now=ctx.now,
+                      **fields)
     return "updated"
 
 
 def _check_depot(ctx: Context, data: dict[str, Any]) -> Problems:
+    """An existing depot and the unit it is given to both lie in the user's area."""
+    existing = ctx.depot(data["code"]) if data.get("code") else None
+    if existing is not None and not ctx.in_scope(existing.unit):
+        return [("code", N_("Depot %(code)s is outside your area."), {"code": existing.code})]
     if not data.get("unit_code"):
         return []
     unit = ctx.unit(data["unit_code"])

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from inventory.models import (Alert, AlertSeverity, AlertState, Balance, Depot, DisasterEvent,
-                              DispatchOrder, EventStatus, Lot, Movement, OrderStatus, Unit, User)
+                              DisasterEventArea, DispatchOrder, EventStatus, Lot, Movement,
+                              OrderStatus, Unit, User)
 from inventory.services import access, alerts, events, readiness_load, stock
 from inventory.services.queries import in_subtree
 from inventory.services.readiness_load import ReadinessReport
@@ -47,10 +48,11 @@ def build(session: Session, user: User, unit: Unit, *, today: date, recent: int 
     return Overview(
         unit=unit, readiness=readiness_load.load(session, unit, on=today),
         headline=stock.headline(session, user, today=today, unit=unit),
-        units=_units(session, user, unit), alerts_by_severity=_alert_counts(session, user),
+        units=_units(session, user, unit),
+        alerts_by_severity=_alert_counts(session, user, unit),
         top_alerts=list(session.scalars(alerts.alert_query(user, state="open", unit=unit)
                                         .limit(top))),
-        events=_events(session, user), recent=_recent(session, user, unit, recent))
+        events=_events(session, user, unit), recent=_recent(session, user, unit, recent))
 
 
 def _units(session: Session, user: User, root: Unit) -> list[UnitState]:
@@ -69,18 +71,29 @@ def _units(session: Session, user: User, root: Unit) -> list[UnitState]:
     return [UnitState(u, int(held.get(u.id) or 0), worst.get(u.id)) for u in tree]
 
 
-def _alert_counts(session: Session, user: User) -> dict[AlertSeverity, int]:
+def _alert_counts(session: Session, user: User, unit: Unit) -> dict[AlertSeverity, int]:
+    """Open alerts about the unit's subtree (that the user may see), per severity."""
     rows = session.execute(sa.select(Alert.severity, sa.func.count(Alert.id))
-                           .where(Alert.state == AlertState.OPEN, alerts.visible(user))
+                           .where(Alert.state == AlertState.OPEN, alerts.visible(user),
+                                  Alert.unit_id.in_(sa.select(Unit.id)
+                                                    .where(in_subtree(unit.path))))
                            .group_by(Alert.severity))
     counts = {severity: 0 for severity in AlertSeverity}
     counts.update({AlertSeverity(s): int(n) for s, n in rows})
     return counts
 
 
-def _events(session: Session, user: User) -> list[EventState]:
-    active = list(session.scalars(events.visible_events(user)
-                                  .where(DisasterEvent.status == EventStatus.ACTIVE).limit(5)))
+def _events(session: Session, user: User, unit: Unit) -> list[EventState]:
+    """Active events whose main unit or an affected area lies in the unit's subtree or
+    covers it (as events.visible_events does for a user's area)."""
+    units = sa.select(Unit.id).where(sa.or_(in_subtree(unit.path),
+                                            sa.literal(unit.path).like(Unit.path + "%")))
+    areas = sa.select(DisasterEventArea.event_id).where(DisasterEventArea.unit_id.in_(units))
+    active = list(session.scalars(
+        events.visible_events(user)
+        .where(DisasterEvent.status == EventStatus.ACTIVE,
+               sa.or_(DisasterEvent.unit_id.in_(units), DisasterEvent.id.in_(areas)))
+        .limit(5)))
     states = [EventState(event) for event in active]
     if active:
         counts = session.execute(

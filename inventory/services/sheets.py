@@ -30,8 +30,9 @@ def _key(text: str) -> str:
     return re.sub(r"[\s_()（）*]+", "", text).lower()
 
 
-def match_headers(columns: list[Column], headers: list[str]) -> tuple[dict[int, Column], list[str]]:
-    """Map file header positions to columns; also return the required titles that are missing."""
+def match_headers(columns: list[Column], headers: list[str]) -> tuple[dict[int, Column],
+                                                                     list[Column]]:
+    """Map file header positions to columns; also return the required columns missing."""
     lookup = {}
     for column in columns:
         for name in (column.zh, column.en, column.field):
@@ -42,7 +43,7 @@ def match_headers(columns: list[Column], headers: list[str]) -> tuple[dict[int, 
         if column is not None and column not in found.values():
             found[position] = column
     present = set(found.values())
-    missing = [column.zh for column in columns if column.required and column not in present]
+    missing = [column for column in columns if column.required and column not in present]
     return found, missing
 
 

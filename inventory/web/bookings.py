@@ -13,9 +13,10 @@ from inventory.auth import current_actor, permission_required
 from inventory.extensions import db
 from inventory.i18n import translate, translate_tree
 from inventory.models import Movement, utcnow
-from inventory.schemas.common import form_data
+from inventory.schemas.common import form_data, query_args
 from inventory.schemas.movements import MovementIn
-from inventory.services import access, bookings, catalog, stock, units
+from inventory.schemas.reports import RegisterPageArgs
+from inventory.services import access, bookings, catalog, exports, stock, units
 from inventory.services.access import Permission
 from inventory.services.errors import N_, DomainError, InvalidInput
 from inventory.services.pagination import paginate
@@ -199,8 +200,10 @@ def write_offs():
             reason=request.form.get("reason", "")[:500]), request_id, body_hash)
         flash(translate(N_("%(n)s written off."), n=len(pending)), "success")
         return redirect(url_for("web.write_offs"))
-    register = paginate(db.session, bookings.write_off_register(user),
-                        page=request.args.get("page", 1, type=int) or 1, per_page=50)
+    paging = query_args(request.args, RegisterPageArgs())
+    register = paginate(db.session, exports.loss_register(access.scope_path(user)).order_by(
+        Movement.created_at.desc(), Movement.id.desc()), page=paging["page"], per_page=50,
+        scalars=False)
     return render_template("stock/write_offs.html", register=register,
                            pending=bookings.pending_write_offs(db.session, user=user),
                            request_id=new_request_id())

@@ -11,6 +11,8 @@ from inventory.extensions import db
 from inventory.freshness import refresh_alerts
 from inventory.i18n import translate
 from inventory.models import AlertSeverity, utcnow
+from inventory.schemas.common import query_args
+from inventory.schemas.reports import OverviewArgs
 from inventory.services import overview, readiness_load
 from inventory.services.access import Permission
 from inventory.services.errors import N_
@@ -26,10 +28,13 @@ TONE = {AlertSeverity.CRITICAL: "bad", AlertSeverity.WARNING: "warn", AlertSever
 def overview_page():
     refresh_alerts()
     user = current_actor()
-    unit = readiness_load.resolve_unit(db.session, user, request.args.get("unit"))
-    view = overview.build(db.session, user, unit, today=date.today())
+    values = query_args(request.args, OverviewArgs())
+    unit = readiness_load.resolve_unit(db.session, user, values.get("unit"))
+    wall = values.get("wall") == "1"
+    view = overview.build(db.session, user, unit, today=date.today(), recent=5 if wall else 8,
+                          top=4 if wall else 6)
     return render_template("overview.html", o=view, r=view.readiness.readiness,
-                           tree=_tree(view), wall=request.args.get("wall") == "1",
+                           tree=_tree(view), wall=wall,
                            refresh_seconds=REFRESH_SECONDS, generated_at=utcnow())
 
 

@@ -10,6 +10,8 @@ from inventory.extensions import db
 from inventory.i18n import translate
 from inventory.labels import label
 from inventory.reports import Table
+from inventory.schemas.common import query_args
+from inventory.schemas.reports import ReportArgs
 from inventory.services import access, rollup, stock, units
 from inventory.services.access import Permission
 from inventory.services.errors import N_
@@ -22,7 +24,7 @@ from inventory.web.transfer import download
 @permission_required(Permission.VIEW)
 def rollup_report(fmt: str | None = None):
     user, today = current_actor(), date.today()
-    unit = _unit(user)
+    unit = _unit(user, query_args(request.args, ReportArgs()).get("unit"))
     rows = rollup.rollup(db.session, unit=unit, today=today) if unit else []
     if fmt in ("xlsx", "csv") and unit is not None:
         return download(_table(rows, unit, today), f"rollup-{unit.code}", fmt)
@@ -30,8 +32,7 @@ def rollup_report(fmt: str | None = None):
                            categories=rollup.CATEGORIES, units=stock.unit_tree(db.session, user))
 
 
-def _unit(user):
-    code = request.args.get("unit", "").strip()
+def _unit(user, code: str | None):
     if code:
         return access.require_unit(user, units.get_unit(db.session, code))
     if user.unit is not None:
@@ -46,7 +47,8 @@ def _table(rows, unit, today: date) -> Table:
                   translate(N_("Kinds of item")), translate(N_("Depots")),
                   translate(N_("Target people")), translate(N_("People coverable (physical)")),
                   translate(N_("People coverable with agreements"))])
-    body = [[r.unit.code, r.unit.name, label("tier", r.unit.tier)]
+    own = translate(N_("Own reserve"))
+    body = [[r.unit.code, own if r.own else r.unit.name, label("tier", r.unit.tier)]
             + [r.by_category.get(c, 0) for c in rollup.CATEGORIES]
             + [r.total, r.expired, r.item_kinds, r.depots, r.target_people, r.people_coverable,
                r.people_with_agreements] for r in rows]

@@ -15,11 +15,13 @@ from inventory.extensions import db
 from inventory.i18n import locale_code, translate
 from inventory.labels import aliases, label
 from inventory.models import utcnow
-from inventory.reports import (CSV_MIMETYPE, XLSX_MIMETYPE, Table, UnreadableFile, csv_bytes,
-                               read_table, xlsx_bytes)
+from inventory.reports import (CSV_MIMETYPE, XLSX_MIMETYPE, Table, TooManyRows, UnreadableFile,
+                               csv_bytes, read_table, xlsx_bytes)
+from inventory.schemas.common import query_args
+from inventory.schemas.reports import STALE_DAYS_MAX, ExportArgsIn
 from inventory.services import access, exports, imports, stock, units
 from inventory.services.access import Permission
-from inventory.services.errors import N_, Forbidden, field_error
+from inventory.services.errors import N_, Forbidden
 from inventory.services.sheets import titles
 from inventory.web import bp
 
@@ -96,15 +98,15 @@ def _run(*, commit: bool):
         return _expired_upload()
     data = path.read_bytes()
     try:
-        headers, rows = read_table(data, path.name, max_rows=int(current_app.config["IMPORT_MAX_ROWS"]))
+        headers, rows = read_table(data, path.name, max_rows=_page_max_rows())
     except UnreadableFile as error:
         path.unlink(missing_ok=True)
         return _page("transfer/import.html", kinds=_allowed_kinds(), kind=pending["kind"],
-                               file_error=translate(str(error))), 422
+                     file_error=_unreadable(error, pending["kind"])), 422
     result = imports.run_import(
         db.session, pending["kind"], headers, rows, user=current_actor(), now=utcnow(),
         tiers=current_app.config["TIERS"], aliases=aliases(current_app.config["TIERS"]),
-        batch=hashlib.sha256(data).hexdigest()[:16])
+        batch=hashlib.sha256(data).hexdigest()[:16], locale=locale_code())
     if not commit or not result.ok:
         db.session.rollback()
         return _page("transfer/preview.html", result=result, pending=pending,
@@ -113,6 +115,24 @@ def _run(*, commit: bool):
     path.unlink(missing_ok=True)
     session.pop("pending_import", None)
     return _page("transfer/preview.html", result=result, pending=pending, committed=True)
+
+
+def _page_max_rows() -> int:
+    """Rows the page takes: each step of a page import must end well within the worker
+    timeout (about 1,000 rows a second), so bigger files go through the command line."""
+    config = current_app.config
+    return min(int(config["IMPORT_PAGE_MAX_ROWS"]), int(config["IMPORT_MAX_ROWS"]))
+
+
+def _unreadable(error: UnreadableFile, kind: str) -> str:
+    message = translate(str(error), **error.params)
+    if isinstance(error, TooManyRows) and _page_max_rows() < int(
+            current_app.config["IMPORT_MAX_ROWS"]):
+        command = ("flask --app wsgi import-stock FILE" if kind == "stock"
+                   else f"flask --app wsgi import-data {kind} FILE")
+        message += " " + translate(N_("The page takes at most that many; import a larger file "
+                                      "on the server with: %(command)s"), command=command)
+    return message
 
 
 SUMMARY_LABELS = {"booked": N_("Lines booked"), "created": N_("Created"),
@@ -157,7 +177,8 @@ EXPORT_TITLES = {
     "requisitions": N_("Requisition ledger"),
     "readiness": N_("Readiness against the target (per item)"),
     "purchase-plan": N_("Purchase plan (to reach the target, and to rotate expiring stock)"),
-    "dispatches": N_("Dispatch register (orders, allocations, timeliness)"),
+    "dispatches": N_("Dispatch register (orders: allocations, call-offs, unmet lines, "
+                     "timeliness)"),
     "distributions": N_("Distribution register (goods to households)"),
     "agreements": N_("Agreement reserves (partners, lines, checks)"),
     "completeness": N_("Data completeness (units and depots not updated)"),
@@ -168,10 +189,12 @@ EXPORT_TITLES = {
 @permission_required(Permission.VIEW)
 def export_list():
     user = current_actor()
-    args = {k: v for k, v in request.args.items() if k in ("unit", "since", "until") and v}
+    query_args(request.args, ExportArgsIn())  # a bad value is a 422 naming it
+    args = {k: v.strip() for k, v in request.args.items()
+            if k in ("unit", "since", "until", "stale_days") and v.strip()}
     return render_template("transfer/exports.html", kinds=list(exports.EXPORTS),
                            titles=EXPORT_TITLES, units=stock.unit_tree(db.session, user),
-                           args=args)
+                           args=args, stale_days_max=STALE_DAYS_MAX)
 
 
 @bp.get("/exports/<kind>.<fmt>")
@@ -179,29 +202,19 @@ def export_list():
 def export_download(kind: str, fmt: str):
     if kind not in exports.EXPORTS or fmt not in ("xlsx", "csv"):
         raise NotFound()
-    args = exports.ExportArgs(today=date.today(), unit=_export_unit(), locale=locale_code(),
-                              label=label, since=_date_arg("since"), until=_date_arg("until"),
-                              stale_days=request.args.get("stale_days", 30, type=int) or 30)
+    values = query_args(request.args, ExportArgsIn())
+    args = exports.ExportArgs(today=date.today(), unit=_export_unit(values.get("unit")),
+                              locale=locale_code(), label=label, since=values.get("since"),
+                              until=values.get("until"), stale_days=values["stale_days"])
     return download(exports.EXPORTS[kind](db.session, args), kind, fmt)
 
 
-def _export_unit():
+def _export_unit(code: str | None):
     """The unit asked for (within the user's area), else the user's own area."""
     user = current_actor()
-    code = request.args.get("unit", "").strip()
     if code:
         return access.require_unit(user, units.get_unit(db.session, code))
     return user.unit if user.unit_id is not None else None
-
-
-def _date_arg(name: str) -> date | None:
-    value = request.args.get(name, "").strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as error:
-        raise field_error(name, N_("Not a valid date (use YYYY-MM-DD).")) from error
 
 
 def download(table: Table, name: str, fmt: str) -> Response:

@@ -9,36 +9,34 @@ from inventory.auth import current_actor, permission_required
 from inventory.charts import Series, bar_chart, line_chart
 from inventory.extensions import db
 from inventory.i18n import locale_code, translate
+from inventory.schemas.common import query_args
+from inventory.schemas.reports import TREND_PERIODS, TrendArgs
 from inventory.services import access, catalog, stock, trends, units
 from inventory.services.access import Permission
 from inventory.services.errors import N_
 from inventory.templating import day, number
 from inventory.web import bp
 
-PERIODS = (30, 90, 180, 365)
-
-
 @bp.get("/trends")
 @permission_required(Permission.VIEW)
 def trends_page():
     user, today = current_actor(), date.today()
-    unit = _unit(user)
-    code = request.args.get("item", "").strip()
-    item = catalog.get_item(db.session, code) if code else None
-    days = request.args.get("days", 90, type=int)
-    days = days if days in PERIODS else 90
+    values = query_args(request.args, TrendArgs())
+    unit = _unit(user, values.get("unit"))
+    item = catalog.get_item(db.session, values["item"]) if values.get("item") else None
+    days = values["days"]
     series = trends.stock_series(db.session, today=today, days=days, unit=unit, item=item)
     expiring = trends.expiring_by_month(db.session, today=today, unit=unit, item=item)
     history = trends.readiness_history(db.session, unit=unit, days=days, today=today) if unit else []
     return render_template(
-        "trends.html", unit=unit, item=item, days=days, periods=PERIODS,
+        "trends.html", unit=unit, item=item, days=days, periods=TREND_PERIODS,
         units=stock.unit_tree(db.session, user), items=catalog.active_items(db.session),
         stock_chart=_stock_chart(series, item), expiry_chart=_expiry_chart(expiring),
-        history_chart=_history_chart(history), expiring=expiring, series=series)
+        history_chart=_history_chart(history), expiring=expiring, series=series,
+        history=history)
 
 
-def _unit(user):
-    code = request.args.get("unit", "").strip()
+def _unit(user, code: str | None):
     if code:
         return access.require_unit(user, units.get_unit(db.session, code))
     return user.unit

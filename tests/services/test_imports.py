@@ -170,3 +170,78 @@ def test_agreement_lines_are_added_or_changed_on_existing_agreements(session, wo
     assert isinstance(partner, Partner)
     keeper = run(session, "agreement_lines", frame.iloc[:1], user=world.users["keeper"])
     assert keeper.errors and keeper.errors[0].message == "Your role does not allow this."
+
+
+# --- the importer's area: existing records outside it are never changed ---------------------
+
+def test_a_depot_of_another_area_cannot_be_moved_into_yours(session, world):
+    bureau = world.users["bureau"]  # District One
+    frame = pd.DataFrame([["DEP-D2", "Stolen depot", "D1"], ["DEP-S1", "Renamed", "S1"]],
+                         columns=["储备库编码", "储备库名称", "所属单位编码"])
+    result = run(session, "depots", frame, user=bureau)
+    assert [(e.row, e.column, e.message, e.params) for e in result.errors] == [
+        (2, "储备库编码", "Depot %(code)s is outside your area.", {"code": "DEP-D2"})]
+    session.rollback()
+    assert session.scalar(sa.select(Depot).where(Depot.code == "DEP-D2")).unit.code == "D2"
+    assert run(session, "depots", frame.iloc[1:], user=bureau).ok  # its own depot: fine
+
+
+def test_a_unit_of_another_area_cannot_be_annexed(session, world):
+    bureau = world.users["bureau"]
+    frame = pd.DataFrame([["D2", "Annexed", "street", "D1"]],
+                         columns=["单位编码", "单位名称", "层级", "上级单位编码"])
+    result = run(session, "units", frame, user=bureau)
+    assert [(e.row, e.column, e.message, e.params) for e in result.errors] == [
+        (2, "单位编码", "Unit %(code)s is outside your area.", {"code": "D2"})]
+    session.rollback()
+    d2 = session.scalar(sa.select(Unit).where(Unit.code == "D2"))
+    assert d2.parent.code == "C1" and d2.name == "District Two"
+
+
+def test_units_of_the_area_are_updated_in_place_without_a_parent_column(session, world):
+    bureau = world.users["bureau"]
+    renamed = pd.DataFrame([["S2", "第二街道", "street"]], columns=["单位编码", "单位名称", "层级"])
+    result = run(session, "units", renamed, user=bureau)
+    assert result.ok, result.errors
+    s2 = session.scalar(sa.select(Unit).where(Unit.code == "S2"))
+    assert s2.name == "第二街道" and s2.parent.code == "D1"  # not moved to the top
+    # Its own unit keeps its parent outside the area; moving it there is refused.
+    kept = pd.DataFrame([["D1", "一区", "district", "C1"]],
+                        columns=["单位编码", "单位名称", "层级", "上级单位编码"])
+    assert run(session, "units", kept, user=bureau).ok
+    moved = pd.DataFrame([["S2", "x", "street", "D2"]],
+                         columns=["单位编码", "单位名称", "层级", "上级单位编码"])
+    assert [e.column for e in run(session, "units", moved, user=bureau).errors] == ["上级单位编码"]
+
+
+def test_stock_cannot_be_booked_for_an_owner_outside_the_area(session, world):
+    frame = stock_frame([["1020101", "QX-1", "", "DEP-S1", "D2", "4", ""],
+                         ["1020101", "QX-2", "", "DEP-S1", "C1", "4", ""]])  # upper unit: fine
+    result = run(session, "stock", frame, user=world.users["bureau"])
+    assert [(e.row, e.column, e.params) for e in result.errors] == [
+        (2, "储备单位编码", {"code": "D2"})]
+
+
+def test_stock_into_an_existing_lot_of_another_area_touches_only_your_depot(session, world):
+    frame = stock_frame([["1010101", "T2", "", "DEP-S1", "", "5", ""]])  # T2 sits in DEP-D2
+    assert run(session, "stock", frame, user=world.users["bureau"]).ok
+    held = {b.depot.code: b.quantity for b in session.scalars(
+        sa.select(Balance).join(Lot).where(Lot.lot_code == "T2"))}
+    assert held == {"DEP-D2": 30, "DEP-S1": 5}
+
+
+def test_agreement_lines_of_another_areas_agreement_are_refused(session, world):
+    from inventory.models import AgreementMode
+    from inventory.services import agreements
+
+    partner = agreements.create_partner(session, code="P2", name="Partner", now=utcnow())
+    terms = agreements.AgreementTerms(partner=partner, owner=world.units["D2"],
+                                      mode=AgreementMode.SUPPLY, valid_from=date.today(),
+                                      valid_to=date.today() + timedelta(days=365),
+                                      lead_time_hours=6)
+    agreements.create_agreement(session, code="XY-D2", terms=terms, now=utcnow(),
+                                lines=[{"item_code": "1020101", "quantity": 100}])
+    frame = pd.DataFrame([["XY-D2", "1020101", "1"]], columns=["协议编号", "物资编码", "协议数量"])
+    result = run(session, "agreement_lines", frame, user=world.users["bureau"])
+    assert [(e.row, e.column, e.params) for e in result.errors] == [(2, "协议编号", {"code": "D2"})]
+    assert run(session, "agreement_lines", frame, user=world.users["admin"]).ok

@@ -90,3 +90,75 @@ def test_export_headers_follow_the_language(client, world):
     client.get("/?lang=en")
     frame = pd.read_excel(io.BytesIO(client.get("/exports/stock.xlsx?lang=en").data))
     assert list(frame.columns)[0] == "Item code"
+
+
+def _backdate_ledger(app, days):
+    from datetime import timedelta
+
+    from inventory.models import Movement, utcnow
+
+    with app.app_context():
+        db.session.execute(sa.update(Movement).values(created_at=utcnow() - timedelta(days=days)))
+        db.session.commit()
+
+
+def test_completeness_takes_the_number_of_days_from_the_exports_form(client, app, world):
+    _backdate_ledger(app, 10)
+    login(client, "admin")
+    form = client.get("/exports").get_data(as_text=True)
+    assert 'name="stale_days"' in form and 'max="3650"' in form
+    assert 'value="5"' in client.get("/exports?stale_days=5").get_data(as_text=True)
+
+    def statuses(query):
+        response = client.get(f"/exports/completeness.csv{query}")
+        assert response.status_code == 200
+        frame = pd.read_csv(io.StringIO(response.data.decode("utf-8-sig")), dtype=str)
+        return dict(zip(frame["储备库编码"].fillna(""), frame["状态"]))
+
+    assert statuses("")["DEP-D1"] == "正常"  # 10 days < 30
+    assert statuses("?stale_days=5")["DEP-D1"] == "长期未更新"
+
+
+def test_bad_export_arguments_are_422_naming_the_argument(client, world):
+    login(client, "admin")
+    for query, field in [("until=9999-12-31", "until"), ("since=0001-01-01", "since"),
+                         ("since=2026-02-30", "since"), ("stale_days=0", "stale_days"),
+                         ("stale_days=abc", "stale_days"), ("stale_days=3651", "stale_days"),
+                         ("since=2026-05-02&until=2026-05-01", "until"), ("unit=%3Cx%3E", "unit"),
+                         ("colour=red", "colour")]:
+        for path in ("/exports/ledger.xlsx", "/exports/completeness.csv", "/exports"):
+            response = client.get(f"{path}?{query}")
+            assert response.status_code == 422, (path, query, response.status_code)
+            assert f"<strong>{field}</strong>" in response.get_data(as_text=True), (path, query)
+    assert client.get("/exports/ledger.xlsx?until=2199-12-31&lang=en").status_code == 200
+
+
+def test_preview_names_columns_as_the_file_writes_them(client, world):
+    login(client, "keeper")
+    client.get("/?lang=en")
+    english = xlsx([["1040101", "F-1", "DEP-S1", "twelve"]],
+                   ("Item code", "Lot code", "Depot code", "Quantity"))
+    page = upload(client, english).get_data(as_text=True)
+    errors = page.split('id="import-errors"')[1].split("</table>")[0]
+    assert "<td>Quantity</td>" in errors and "数量" not in errors
+    # The food lot has no expiry date, and the file no such column: its English title.
+    assert "<td>Expiry date</td>" in errors and "有效期至" not in errors and "shelf life" in errors
+    missing = upload(client, xlsx([["1020101", "3"]], ("Item code", "Quantity")))
+    assert "<td>Depot code</td>" in missing.get_data(as_text=True)
+    client.get("/?lang=zh")
+    chinese = upload(client, xlsx([["1020101", "N-1", "DEP-S1", "x"]]))
+    assert "<td>数量</td>" in chinese.get_data(as_text=True)
+
+
+def test_the_page_sends_files_above_its_row_limit_to_the_command_line(world_app):
+    app = world_app(IMPORT_PAGE_MAX_ROWS=2)
+    client = app.test_client()
+    login(client, "keeper")
+    assert "2 行" in client.get("/imports").get_data(as_text=True)
+    rows = [["1020101", f"N-{n}", "DEP-S1", "1"] for n in range(3)]
+    response = upload(client, xlsx(rows))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "超过 2 行" in page and "flask --app wsgi import-stock FILE" in page
+    assert upload(client, xlsx(rows[:2])).status_code == 200
+    assert "data-busy-status" in client.get("/imports").get_data(as_text=True)

@@ -68,3 +68,19 @@ def test_rollup_rows_add_up_to_the_unit_and_download_as_xlsx(client, world):
     assert totals.iloc[0] == 180 and totals.iloc[1:].sum() == 180
     login(client, "keeper")
     assert client.get("/rollup?unit=D2").status_code == 403
+
+
+def test_bad_report_arguments_are_422_naming_the_argument(client, world):
+    login(client, "admin")
+    for path, query, field in [
+            ("/trends", "days=7", "days"), ("/trends", "days=abc", "days"),
+            ("/trends", "item=tent", "item"), ("/trends", "unit=%3Cx%3E", "unit"),
+            ("/trends", "colour=red", "colour"), ("/rollup", "unit=%3Cx%3E", "unit"),
+            ("/rollup.xlsx", "colour=red", "colour"), ("/overview", "wall=2", "wall"),
+            ("/overview", "unit=a%20b", "unit")]:
+        response = client.get(f"{path}?{query}")
+        assert response.status_code == 422, (path, query, response.status_code)
+        assert f"<strong>{field}</strong>" in response.get_data(as_text=True), (path, query)
+    for path in ("/trends?days=365&item=1010101&unit=D1&lang=en", "/rollup?unit=D1&lang=zh",
+                 "/overview?wall=1&unit=C1"):
+        assert client.get(path).status_code == 200, path

@@ -15,9 +15,11 @@ from inventory.services.exports.common import ExportArgs
 from inventory.services.exports.dispatch import dispatches, distributions
 from inventory.services.exports.plans import agreements_table, purchase_plan_table, readiness_table
 from inventory.services.exports.registers import (completeness, completeness_rows, donations,
-                                                  ledger, requisitions, stock, write_offs)
+                                                  ledger, loss_register, requisitions, stock,
+                                                  write_offs)
 
-__all__ = ["EXPORTS", "ExportArgs", "completeness_rows", "purchase_plan_table", "stock"]
+__all__ = ["EXPORTS", "ExportArgs", "completeness_rows", "loss_register", "purchase_plan_table",
+           "stock"]
 
 EXPORTS: dict[str, Callable[[Session, ExportArgs], Table]] = {
     "stock": stock,

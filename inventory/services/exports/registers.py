@@ -91,39 +91,68 @@ def ledger(session: Session, args: ExportArgs) -> Table:
 # --- loss, scrap and write-off; donations; requisitions --------------------------------------
 
 WRITE_OFF_COLUMNS = [
-    Column("approved_at", "核销时间(UTC)", "Approved (UTC)"),
-    Column("approver", "核销人", "Approved by"), Column("approval_reason", "核销说明", "Approval note"),
     Column("booked_at", "损耗/报废时间(UTC)", "Booked (UTC)"), Column("kind", "类型", "Kind"),
+    Column("status", "核销状态", "Status"),
     Column("item_code", "物资编码", "Item code"), Column("item_name", "物资名称", "Item name"),
     Column("lot_code", "批次编码", "Lot code"), Column("depot", "储备库", "Depot"),
     Column("owner", "储备单位", "Owner"), Column("quantity", "数量", "Quantity"),
-    Column("reason", "原因", "Reason"), Column("booked_by", "经办人", "Booked by"),
+    Column("unit", "计量单位", "Unit of measure"), Column("reason", "原因", "Reason"),
+    Column("booked_by", "经办人", "Booked by"), Column("order_code", "调拨单号", "Order"),
+    Column("approved_at", "核销时间(UTC)", "Written off (UTC)"),
+    Column("approver", "核销人", "Written off by"),
+    Column("approval_reason", "核销说明", "Approval note"),
 ]
+WRITE_OFF_STATUSES = ("pending", "written_off", "reversed")
+
+
+def loss_register(path: str | None) -> sa.Select:
+    """Every loss and scrap booked at depots of the subtree at `path` (None: everywhere),
+    losses in transit found at dispatch receipt included, each with its standing write-off
+    if any and a `status`: pending, written_off or reversed (the loss itself was reversed).
+    Unordered; labelled columns."""
+    approval = aliased(Movement, name="approval")
+    reversal = aliased(Movement, name="reversal")
+    booker, approver = aliased(User, name="booker"), aliased(User, name="approver")
+    reversed_ids = sa.select(reversal.reverses_id).where(reversal.reverses_id.is_not(None))
+    status = sa.case((Movement.id.in_(reversed_ids), "reversed"),
+                     (approval.id.is_not(None), "written_off"), else_="pending")
+    stmt = (sa.select(Movement.id.label("id"), Movement.created_at.label("booked_at"),
+                      Movement.kind.label("kind"), status.label("status"),
+                      Item.code.label("item_code"), Item.name.label("item_name"),
+                      Item.name_en.label("item_name_en"), Lot.lot_code.label("lot_code"),
+                      FromDepot.code.label("depot_code"), FromDepot.name.label("depot_name"),
+                      FromOwner.code.label("owner_code"), Movement.quantity.label("quantity"),
+                      Item.unit_of_measure.label("unit"), Movement.reason.label("reason"),
+                      booker.username.label("booked_by"), Movement.order_code.label("order_code"),
+                      approval.created_at.label("approved_at"),
+                      approver.username.label("approver"),
+                      approval.reason.label("approval_reason"))
+            .select_from(Movement).join(Lot, Movement.lot_id == Lot.id)
+            .join(Item, Lot.item_id == Item.id)
+            .join(FromDepot, Movement.from_depot_id == FromDepot.id)
+            .join(FromOwner, Movement.from_owner_id == FromOwner.id)
+            .outerjoin(approval, sa.and_(approval.approves_id == Movement.id,
+                                         approval.id.not_in(reversed_ids)))
+            .outerjoin(booker, Movement.actor_id == booker.id)
+            .outerjoin(approver, approval.actor_id == approver.id)
+            .where(Movement.kind.in_([MovementKind.LOSS, MovementKind.SCRAP])))
+    if path is not None:
+        stmt = stmt.where(FromDepot.unit_id.in_(sa.select(Unit.id).where(in_subtree(path))))
+    return stmt
 
 
 def write_offs(session: Session, args: ExportArgs) -> Table:
-    """The write-off register (核销): approved losses and scraps, with both dates and people."""
-    booked = aliased(Movement, name="booked")
-    approver, booker = aliased(User, name="approver"), aliased(User, name="booker")
-    reversed_ids = sa.select(Movement.reverses_id).where(Movement.reverses_id.is_not(None))
-    stmt = (sa.select(Movement.created_at, approver.username, Movement.reason, booked.created_at,
-                      booked.kind, Item.code, Item.name, Lot.lot_code, FromDepot.code,
-                      FromOwner.code, booked.quantity, booked.reason, booker.username)
-            .select_from(Movement).join(booked, Movement.approves_id == booked.id)
-            .join(Lot, booked.lot_id == Lot.id).join(Item, Lot.item_id == Item.id)
-            .join(FromDepot, booked.from_depot_id == FromDepot.id)
-            .join(FromOwner, booked.from_owner_id == FromOwner.id)
-            .outerjoin(approver, Movement.actor_id == approver.id)
-            .outerjoin(booker, booked.actor_id == booker.id)
-            .where(Movement.kind == MovementKind.WRITE_OFF, Movement.id.not_in(reversed_ids))
-            .order_by(Movement.created_at, Movement.id))
-    stmt = period(stmt, args, Movement.created_at)
-    if args.unit is not None:
-        stmt = stmt.where(FromDepot.unit_id.in_(
-            sa.select(Unit.id).where(in_subtree(args.unit.path))))
-    rows = ([naive(r[0]), r[1], r[2], naive(r[3]), args.label("movement_kind", r[4]), *r[5:]]
+    """The loss, scrap and write-off register (损耗报废核销): every loss and scrap of the
+    period (by when it was booked), whether written off yet, and by whom."""
+    stmt = loss_register(args.unit.path if args.unit is not None else None)
+    stmt = period(stmt, args, Movement.created_at).order_by(Movement.created_at, Movement.id)
+    rows = ([naive(r.booked_at), args.label("movement_kind", r.kind),
+             args.label("write_off_status", r.status), r.item_code, r.item_name, r.lot_code,
+             r.depot_code, r.owner_code, r.quantity, r.unit, r.reason, r.booked_by,
+             r.order_code or "", naive(r.approved_at), r.approver or "", r.approval_reason or ""]
             for r in stream(session, stmt))
-    return table(args, "核销登记", "Write-offs", WRITE_OFF_COLUMNS, rows)
+    return table(args, "损耗报废核销登记", "Losses, scraps and write-offs", WRITE_OFF_COLUMNS,
+                 rows)
 
 
 INBOUND_COLUMNS = [

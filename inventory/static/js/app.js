@@ -17,6 +17,8 @@
       button.setAttribute("aria-busy", "true");
       button.textContent = text;
     });
+    form.setAttribute("aria-busy", "true");
+    form.querySelectorAll("[data-busy-status]").forEach(function (note) { note.hidden = false; });
   });
   // "Go back" links fall back to their href when there is no history.
   document.addEventListener("click", function (event) {
