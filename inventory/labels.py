@@ -84,6 +84,8 @@ LABELS: dict[str, dict[str, str]] = {
         "copies": N_("Copies"), "layout": N_("Layout"), "picker_depot": N_("Depot"),
         "item": N_("Item"), "category": N_("Category"),
         "expiring_within_days": N_("Expiring within (days)"), "q": N_("Search"),
+        "since": N_("Since"), "until": N_("Until"), "stale_days": N_("Days without update"),
+        "days": N_("Period (days)"), "wall": N_("Wall display"), "lang": N_("Language"),
     },
 }
 # Keys of an error tree that name no field: errors of the whole form or of a whole line.

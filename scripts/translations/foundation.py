@@ -2,3 +2,9 @@
 T = {
     "Use a date between 1900-01-01 and 2199-12-31.": "请填写 1900-01-01 至 2199-12-31 之间的日期。",
 }
+T.update({
+    "Days without update": "未更新天数",
+    "Period (days)": "时段(天)",
+    "Wall display": "大屏模式",
+    "Language": "语言",
+})

@@ -7,10 +7,12 @@ from inventory.schemas.alerts import AlertArgs
 from inventory.schemas.labels import LabelSheetArgs, LotLabelArgs
 from inventory.schemas.movements import MovementIn, ScanIn
 from inventory.schemas.readiness import ReadinessArgs
+from inventory.schemas.reports import ExportArgsIn, OverviewArgs, TrendArgs
 from inventory.schemas.stock import StockArgs
 
 
 @pytest.mark.parametrize("schema", [MovementIn, ScanIn, ReadinessArgs, AlertArgs,
+                                    ExportArgsIn, TrendArgs, OverviewArgs,
                                     LabelSheetArgs, LotLabelArgs, StockArgs])
 def test_every_input_field_has_a_name(schema):
     assert set(schema().fields) <= set(labels.LABELS["field"])

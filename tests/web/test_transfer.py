@@ -121,15 +121,15 @@ def test_completeness_takes_the_number_of_days_from_the_exports_form(client, app
 
 def test_bad_export_arguments_are_422_naming_the_argument(client, world):
     login(client, "admin")
-    for query, field in [("until=9999-12-31", "until"), ("since=0001-01-01", "since"),
-                         ("since=2026-02-30", "since"), ("stale_days=0", "stale_days"),
-                         ("stale_days=abc", "stale_days"), ("stale_days=3651", "stale_days"),
-                         ("since=2026-05-02&until=2026-05-01", "until"), ("unit=%3Cx%3E", "unit"),
-                         ("colour=red", "colour")]:
+    for query, field in [("until=9999-12-31", "截止日期"), ("since=0001-01-01", "起始日期"),
+                         ("since=2026-02-30", "起始日期"), ("stale_days=0", "未更新天数"),
+                         ("stale_days=abc", "未更新天数"), ("stale_days=3651", "未更新天数"),
+                         ("since=2026-05-02&until=2026-05-01", "截止日期"),
+                         ("unit=%3Cx%3E", "单位"), ("colour=red", "colour")]:
         for path in ("/exports/ledger.xlsx", "/exports/completeness.csv", "/exports"):
             response = client.get(f"{path}?{query}")
             assert response.status_code == 422, (path, query, response.status_code)
-            assert f"<strong>{field}</strong>" in response.get_data(as_text=True), (path, query)
+            assert f"<li>{field}：" in response.get_data(as_text=True), (path, query)
     assert client.get("/exports/ledger.xlsx?until=2199-12-31&lang=en").status_code == 200
 
 

@@ -73,14 +73,14 @@ def test_rollup_rows_add_up_to_the_unit_and_download_as_xlsx(client, world):
 def test_bad_report_arguments_are_422_naming_the_argument(client, world):
     login(client, "admin")
     for path, query, field in [
-            ("/trends", "days=7", "days"), ("/trends", "days=abc", "days"),
-            ("/trends", "item=tent", "item"), ("/trends", "unit=%3Cx%3E", "unit"),
-            ("/trends", "colour=red", "colour"), ("/rollup", "unit=%3Cx%3E", "unit"),
-            ("/rollup.xlsx", "colour=red", "colour"), ("/overview", "wall=2", "wall"),
-            ("/overview", "unit=a%20b", "unit")]:
+            ("/trends", "days=7", "时段(天)"), ("/trends", "days=abc", "时段(天)"),
+            ("/trends", "item=tent", "物资"), ("/trends", "unit=%3Cx%3E", "单位"),
+            ("/trends", "colour=red", "colour"), ("/rollup", "unit=%3Cx%3E", "单位"),
+            ("/rollup.xlsx", "colour=red", "colour"), ("/overview", "wall=2", "大屏模式"),
+            ("/overview", "unit=a%20b", "单位")]:
         response = client.get(f"{path}?{query}")
         assert response.status_code == 422, (path, query, response.status_code)
-        assert f"<strong>{field}</strong>" in response.get_data(as_text=True), (path, query)
+        assert f"<li>{field}：" in response.get_data(as_text=True), (path, query)
     for path in ("/trends?days=365&item=1010101&unit=D1&lang=en", "/rollup?unit=D1&lang=zh",
                  "/overview?wall=1&unit=C1"):
         assert client.get(path).status_code == 200, path
