@@ -29,8 +29,11 @@ def _page_args() -> dict:
 @bp.get("/admin/users")
 @permission_required(Permission.MANAGE_USERS)
 def user_list():
-    page = paginate(db.session, sa.select(User).order_by(User.username), **_page_args())
-    return render_template("admin/users.html", page=page)
+    """The users the administrator may manage (its area), searchable by name."""
+    q = request.args.get("q", "").strip()[:100]
+    stmt = users.user_query(db.session, actor=current_actor(), q=q)
+    page = paginate(db.session, stmt, **_page_args())
+    return render_template("admin/users.html", page=page, q=q)
 
 
 def _scope_unit(actor: User, unit_code: str | None):
@@ -58,7 +61,7 @@ def _save_user(form: dict, user: User | None) -> User:
 @bp.route("/admin/users/<username>/edit", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_USERS)
 def user_form(username: str | None = None):
-    user = users.get_user(db.session, username) if username else None
+    user = users.get_user(db.session, username, actor=current_actor()) if username else None
     if request.method == "POST":
         form = form_data(request.form, checkboxes=("is_active",) if user else ())
         saved, errors = try_submit(lambda: _save_user(form, user))
@@ -81,7 +84,7 @@ def user_form(username: str | None = None):
 @bp.post("/admin/users/<username>/tokens")
 @permission_required(Permission.MANAGE_USERS)
 def token_create(username: str):
-    user = users.get_user(db.session, username)
+    user = users.get_user(db.session, username, actor=current_actor())
     name = request.form.get("name", "").strip()[:100]
     token = users.create_token(db.session, user=user, now=utcnow(), name=name,
                                actor=current_actor())
@@ -112,7 +115,8 @@ def audit_log():
         if args.get(key):
             args[key] = local_day_start(args[key] + timedelta(days=days),
                                         current_app.config["TIMEZONE"])
-    page = paginate(db.session, users.audit_query(db.session, **args), **paging)
+    page = paginate(db.session, users.audit_query(db.session, viewer=current_actor(), **args),
+                    **paging)
     return render_template("admin/audit.html", page=page, args=raw, errors=errors,
                            actions=AUDIT_ACTIONS), 422 if errors else 200
 
