@@ -20,7 +20,7 @@ from inventory.services.access import Permission
 from inventory.services.errors import N_, DomainError, InvalidInput
 from inventory.services.pagination import paginate
 from inventory.web import bp
-from inventory.web.forms import new_request_id
+from inventory.web.forms import new_request_id, page_args
 from inventory.web.stock import lot_context
 
 KIND_CHOICES = ("receive", "issue", "transfer", "count", "loss", "scrap")
@@ -82,7 +82,7 @@ def depot_detail(depot_code: str):
     depot = access.require_depot(user, units.get_depot(db.session, depot_code))
     page = paginate(db.session, stock.stock_query(user, stock.StockFilter(depot=depot),
                                                   today=date.today()),
-                    page=request.args.get("page", 1, type=int) or 1, per_page=100)
+                    **page_args(per_page=100))
     recent = db.session.scalars(
         sa.select(Movement).where(sa.or_(Movement.from_depot_id == depot.id,
                                          Movement.to_depot_id == depot.id))
@@ -189,7 +189,7 @@ def write_offs():
         flash(translate(N_("%(n)s written off."), n=len(pending)), "success")
         return redirect(url_for("web.write_offs"))
     register = paginate(db.session, bookings.write_off_register(user),
-                        page=request.args.get("page", 1, type=int) or 1, per_page=50)
+                        **page_args(per_page=50))
     return render_template("stock/write_offs.html", register=register,
                            pending=bookings.pending_write_offs(db.session, user=user),
                            request_id=new_request_id())

@@ -6,24 +6,19 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
-from marshmallow import ValidationError
 
 from inventory.auth import current_actor, permission_required
 from inventory.extensions import db
-from inventory.i18n import translate, translate_tree
+from inventory.i18n import translate
 from inventory.models import ApiToken, User, utcnow
-from inventory.schemas.common import PageArgs, form_data
+from inventory.schemas.common import form_data
 from inventory.schemas.users import AuditArgs, UserEditIn, UserIn
 from inventory.services import access, stock, units, users
 from inventory.services.access import Permission
 from inventory.services.errors import N_, field_error
 from inventory.services.pagination import paginate
 from inventory.web import bp
-from inventory.web.forms import render_form, try_submit
-
-
-def _page_args() -> dict:
-    return PageArgs().load({k: v for k, v in request.args.items() if k in ("page", "per_page")})
+from inventory.web.forms import filter_args, page_args, render_form, try_submit
 
 
 @bp.get("/admin/users")
@@ -32,7 +27,7 @@ def user_list():
     """The users the administrator may manage (its area), searchable by name."""
     q = request.args.get("q", "").strip()[:100]
     stmt = users.user_query(db.session, actor=current_actor(), q=q)
-    page = paginate(db.session, stmt, **_page_args())
+    page = paginate(db.session, stmt, **page_args())
     return render_template("admin/users.html", page=page, q=q)
 
 
@@ -106,10 +101,7 @@ def token_revoke(token_id: int):
 def audit_log():
     """Who did what and when: sign-ins (failed ones too), role changes, administrative edits."""
     raw = {k: v for k, v in request.args.items() if v.strip()}
-    try:
-        args, errors = AuditArgs().load(raw), {}
-    except ValidationError as error:
-        args, errors = AuditArgs().load({}), translate_tree(error.messages)
+    args, errors = filter_args(AuditArgs(), raw)
     paging = {"page": args.pop("page"), "per_page": args.pop("per_page")}
     for key, days in (("since", 0), ("until", 1)):  # whole days in the app's time zone
         if args.get(key):
