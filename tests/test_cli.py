@@ -1,8 +1,10 @@
 """The commands of contract.md: demo-data, create-user, create-token, verify-ledger, backup."""
+import pytest
 import sqlalchemy as sa
 
 from inventory.extensions import db
 from inventory.models import Balance, User
+from tests.conftest import POSTGRES_URL
 
 
 def test_demo_data_loads_once_and_prints_logins(runner, app):
@@ -88,3 +90,50 @@ def test_check_alerts_evaluates_and_snapshots_idempotently(runner, world):
     with runner.app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Alert.id))) == alerts_before > 0
         assert db.session.scalar(sa.select(sa.func.count(ReadinessSnapshot.id))) == 6
+
+
+# --- bad arguments: a clear message naming the argument, never a traceback ---------------
+
+def _refused(result, *names):
+    assert result.exit_code != 0, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception)  # a refusal, not a crash
+    assert "Traceback" not in result.output and "password_hash" not in result.output
+    for name in names:
+        assert name in result.output, result.output
+
+
+def test_create_user_validates_like_the_form(runner, app, world):
+    _refused(runner.invoke(args=["create-user", "bad name!", "--role", "keeper",
+                                 "--password-stdin"], input="long-enough-pw\n"), "USERNAME")
+    _refused(runner.invoke(args=["create-user", "x" * 300, "--role", "keeper",
+                                 "--password-stdin"], input="long-enough-pw\n"), "USERNAME")
+    _refused(runner.invoke(args=["create-user", "longname", "--role", "keeper",
+                                 "--display-name", "名" * 300, "--password-stdin"],
+                           input="long-enough-pw\n"), "--display-name")
+    _refused(runner.invoke(args=["create-user", "badunit", "--role", "keeper", "--unit", "a b",
+                                 "--password-stdin"], input="long-enough-pw\n"), "--unit")
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 6  # the world's
+
+
+def test_create_token_validates_its_name(runner, app, world):
+    _refused(runner.invoke(args=["create-token", "keeper", "--name", "n" * 300]), "--name")
+    _refused(runner.invoke(args=["create-token", "x" * 300]))
+    assert runner.invoke(args=["create-token", "keeper", "--name", "scanner"]).exit_code == 0
+
+
+def test_export_to_an_unwritable_file_names_it(runner, world, tmp_path):
+    for target in ("/proc/x.csv", str(tmp_path / "no-such-folder" / "x.csv")):
+        _refused(runner.invoke(args=["export", "stock", target]), "FILE", target)
+
+
+@pytest.mark.sqlite_only
+def test_backup_to_an_unwritable_file_names_it(world_app, tmp_path):
+    if POSTGRES_URL:
+        pytest.skip("SQLite file backup")
+    app = world_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'live.sqlite'}")
+    runner = app.test_cli_runner()
+    for target in ("/proc/x.db", str(tmp_path)):  # a folder it cannot create; a folder
+        _refused(runner.invoke(args=["backup", target]), "FILE", target)
+    assert runner.invoke(args=["backup", str(tmp_path / "copy.sqlite")]).exit_code == 0

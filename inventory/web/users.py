@@ -12,7 +12,7 @@ from inventory.extensions import db
 from inventory.i18n import translate
 from inventory.models import ApiToken, User, utcnow
 from inventory.schemas.common import form_data
-from inventory.schemas.users import AuditArgs, UserEditIn, UserIn
+from inventory.schemas.users import AuditArgs, TokenIn, UserEditIn, UserIn
 from inventory.services import access, stock, units, users
 from inventory.services.access import Permission
 from inventory.services.errors import N_, field_error
@@ -80,7 +80,7 @@ def user_form(username: str | None = None):
 @permission_required(Permission.MANAGE_USERS)
 def token_create(username: str):
     user = users.get_user(db.session, username, actor=current_actor())
-    name = request.form.get("name", "").strip()[:100]
+    name = TokenIn().load({"name": request.form.get("name", "").strip()})["name"]
     token = users.create_token(db.session, user=user, now=utcnow(), name=name,
                                actor=current_actor())
     db.session.commit()
