@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
 from inventory.models import Depot, DepotKind, StorageLocation, Unit, User, utcnow
-from inventory.services.errors import N_, NotFound, field_error
+from inventory.services.errors import N_, Coded, NotFound, field_error
 from inventory.services.queries import in_subtree
 from inventory.services.users import audit, describe_changes
 
@@ -42,15 +42,15 @@ def check_tier(tiers: Sequence[str], tier: str, parent: Unit | None,
     """Raise InvalidInput unless `tier` is configured and sits below the parent's tier."""
     if tier not in tiers:
         raise field_error("tier", N_("Unknown tier %(tier)s; configured tiers: %(tiers)s."),
-                          tier=tier, tiers=", ".join(tiers))
+                          tier=tier, tiers=Coded("tier", *tiers))
     level = tiers.index(tier)
     if parent is not None and parent.tier in tiers and level <= tiers.index(parent.tier):
         raise field_error("tier", N_("Tier %(tier)s must sit below the parent's tier %(parent)s."),
-                          tier=tier, parent=parent.tier)
+                          tier=Coded("tier", tier), parent=Coded("tier", parent.tier))
     for child in children:
         if child.tier in tiers and tiers.index(child.tier) <= level:
             raise field_error("tier", N_("Tier %(tier)s must sit above its child %(child)s."),
-                              tier=tier, child=child.code)
+                              tier=Coded("tier", tier), child=child.code)
 
 
 def create_unit(session: Session, *, code: str, name: str, tier: str, parent: Unit | None,

@@ -127,5 +127,10 @@ def storage_location_add(code: str):
         db.session.commit()
         flash(translate(N_("Storage location %(code)s added."), code=location.code), "success")
     else:
-        flash(" ".join(f"{name}: {' '.join(msgs)}" for name, msgs in errors.items()), "error")
+        flash(" ".join(translate(N_("%(field)s: %(value)s"), value=" ".join(msgs),
+                                 field=translate(LOCATION_FIELDS.get(name, name)))
+                       for name, msgs in errors.items()), "error")
     return redirect(url_for("web.depot_form", code=code))
+
+
+LOCATION_FIELDS = {"code": N_("Code"), "name": N_("Name")}

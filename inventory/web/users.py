@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
 
+from inventory import audit_text
 from inventory.auth import current_actor, permission_required
 from inventory.extensions import db
 from inventory.i18n import translate
@@ -110,11 +111,14 @@ def audit_log():
     page = paginate(db.session, users.audit_query(db.session, viewer=current_actor(), **args),
                     **paging)
     return render_template("admin/audit.html", page=page, args=raw, errors=errors,
-                           actions=AUDIT_ACTIONS), 422 if errors else 200
+                           actions=audit_text.filter_choices()), 422 if errors else 200
 
 
-AUDIT_ACTIONS = ("login", "login.failed", "login.throttled", "user.", "token.", "unit.",
-                 "depot.", "item.")
+# The audit log in the reader's language (inventory/audit_text.py).
+bp.add_app_template_global(audit_text.action_label, "audit_action")
+bp.add_app_template_global(audit_text.audit_detail, "audit_detail")
+bp.add_app_template_global(audit_text.audit_subject, "audit_subject")
+bp.add_app_template_global(audit_text.field_name, "audit_field")
 
 
 def local_day_start(day: date, zone: str) -> datetime:

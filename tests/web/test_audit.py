@@ -106,19 +106,25 @@ def test_the_audit_page_is_for_administrators_and_filters(client, app, world):
     client.post("/admin/users/keeper/edit", data={"role": "viewer", "unit_code": "S1",
                                                   "is_active": "1"})
     page = client.get("/admin/audit").get_data(as_text=True)
-    assert "login.failed" in page and "user.update" in page and "role keeper-&gt;viewer" in page
+    # in the reader's language: actions, subjects and details in words (codes as titles)
+    assert 'title="login.failed">登录失败' in page and 'title="user.update">修改用户' in page
+    assert "角色：库管员 → 只读用户" in page and "用户 keeper" in page
+    english = client.get("/admin/audit?lang=en").get_data(as_text=True)
+    assert "Sign-in failed" in english and "Role: Depot keeper → Viewer" in english
+    client.get("/admin/audit?lang=zh")
     filtered = client.get("/admin/audit?action=login.failed").get_data(as_text=True)
-    assert "login.failed" in filtered and "user.update" not in filtered
+    assert 'title="login.failed"' in filtered and 'title="user.update"' not in filtered
     by_user = client.get("/admin/audit?who=keeper").get_data(as_text=True)
-    assert "user:keeper" in by_user and "user:viewer" not in by_user
-    assert "role keeper" in client.get("/admin/audit?q=role+keeper").get_data(as_text=True)
+    assert "用户 keeper" in by_user and "用户 viewer" not in by_user
+    assert "库管员" in client.get("/admin/audit?q=role+keeper").get_data(as_text=True)
     today = utcnow().date()
-    assert "user.update" in client.get(
+    assert 'title="user.update"' in client.get(
         f"/admin/audit?since={today - timedelta(days=1)}&until={today + timedelta(days=1)}"
     ).get_data(as_text=True)
-    assert "user.update" not in client.get(
+    assert 'title="user.update"' not in client.get(
         f"/admin/audit?until={today - timedelta(days=2)}").get_data(as_text=True)
-    assert client.get("/admin/audit?since=not-a-date").status_code == 422
+    bad = client.get("/admin/audit?since=not-a-date")
+    assert bad.status_code == 422 and "起始日期：" in bad.get_data(as_text=True)  # the field, named
 
 
 def test_audit_pages_keep_their_filters(client, app, world):
