@@ -109,6 +109,9 @@ def _value(key: str, value: str) -> str:
     value = value.strip()
     if value in ("-", "None", ""):
         return "–"
+    if "->" in value:  # "minimum=3->5"
+        old, new = value.split("->", 1)
+        return translate(N_("%(old)s → %(new)s"), old=_value(key, old), new=_value(key, new))
     if value in ("True", "False"):
         return translate(N_("yes") if value == "True" else N_("no"))
     return label(VALUE_GROUPS[key], value) if key in VALUE_GROUPS else value

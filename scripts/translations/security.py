@@ -48,4 +48,5 @@ T = {
     "no": "否",
     "password reset": "重设密码",
     "yes": "是",
+    "%(old)s → %(new)s": "%(old)s → %(new)s",
 }

@@ -88,6 +88,29 @@ def test_administrative_edits_are_recorded_through_pages_and_api(client, app, wo
             } <= recorded
 
 
+def test_depot_minimum_changes_are_recorded_and_shown(client, app, world):
+    login(client, "bureau")
+    for quantity in ("5", "8", ""):  # set, change, remove
+        assert client.post("/admin/depots/DEP-D1/minimums",
+                           data={"min.1010101": quantity}).status_code == 302
+    client.post("/admin/depots/DEP-D1/minimums", data={"min.1010101": ""})  # no change
+    assert [(e[0], e[1], e[2], e[3]) for e in _events(app, action="depot.minimum")] == [
+        ("depot.minimum", "bureau", "depot:DEP-D1", f"item=1010101 minimum={change}")
+        for change in ("0->5", "5->8", "8->0")]
+    admin = app.test_client()
+    login(admin, "admin")
+    page = admin.get("/admin/audit?action=depot.").get_data(as_text=True)
+    assert "修改仓库最低库存" in page and "物资：1010101，最低库存：5 → 8" in page
+
+
+def test_the_audit_filter_offers_every_kind_of_record(client, world):
+    login(client, "admin")
+    page = client.get("/admin/audit?lang=en").get_data(as_text=True)
+    for prefix in ("login", "user.", "token.", "unit.", "depot.", "item.", "partner.",
+                   "agreement.", "event."):
+        assert f'<option value="{prefix}"' in page, prefix
+
+
 def test_command_line_changes_are_recorded_too(app, world, runner):
     assert runner.invoke(args=["create-user", "cliuser", "--role", "viewer", "--password-stdin"],
                          input="long-enough-pw\n").exit_code == 0
