@@ -10,20 +10,31 @@ from inventory.models import Unit, utcnow
 from inventory.schemas.common import form_data
 from inventory.schemas.units import DepotEditIn, DepotIn, StorageLocationIn, UnitEditIn, UnitIn
 from inventory.services import access, alerts, stock, units
+from inventory.services import unit_tree as unit_tree_service
 from inventory.services.access import Permission
 from inventory.services.errors import N_, field_error
 from inventory.web import bp
-from inventory.web.forms import render_form, try_submit
+from inventory.services.pagination import paginate
+from inventory.web.forms import page_args, render_form, try_submit
 
 
 @bp.get("/units")
 @permission_required(Permission.VIEW)
 def unit_tree():
+    """A few tiers of the tree below `?root=CODE` (default: the top of the user's area), or
+    the units matching `?q=` (code or name), a page at a time."""
     user = current_actor()
-    tree = stock.unit_tree(db.session, user)
-    return render_template("units/tree.html", units=tree,
+    q = request.args.get("q", "").strip()[:100]
+    found = paginate(db.session, unit_tree_service.search(user, q), **page_args()) if q \
+        else None
+    root_code = request.args.get("root", "").strip()
+    view = None if q else unit_tree_service.tree_view(
+        db.session, user, root=units.get_unit(db.session, root_code) if root_code else None)
+    shown = found.items if found else view.units
+    return render_template("units/tree.html", view=view, found=found, q=q,
+                           units=view.units if view else [],
                            depot_totals=stock.pieces_by_depot(db.session, user),
-                           base_depth=min((u.depth for u in tree), default=0))
+                           base_depth=min((u.depth for u in shown), default=0))
 
 
 def _parent(code: str | None) -> Unit | None:

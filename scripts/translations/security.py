@@ -49,4 +49,9 @@ T = {
     "password reset": "重设密码",
     "yes": "是",
     "%(old)s → %(new)s": "%(old)s → %(new)s",
+    "No unit matches.": "没有匹配的单位。",
+    "Search units": "搜索单位",
+    "Units above": "上级单位",
+    "Whole area": "整个辖区",
+    "in %(name)s": "属于%(name)s",
 }
