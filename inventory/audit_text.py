@@ -21,6 +21,8 @@ ACTIONS = {
     "unit.create": N_("Unit created"), "unit.update": N_("Unit changed"),
     "depot.create": N_("Depot created"), "depot.update": N_("Depot changed"),
     "depot.location": N_("Storage location added"),
+    "depot.location.rename": N_("Storage location renamed"),
+    "depot.location.remove": N_("Storage location removed"),
     "depot.minimum": N_("Depot minimum changed"),
     "item.create": N_("Item created"), "item.update": N_("Item changed"),
     "partner.create": N_("Partner created"), "partner.update": N_("Partner changed"),

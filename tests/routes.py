@@ -141,10 +141,12 @@ def build_route_data(session, *, instance_path: str) -> dict[str, Any]:
                                               lines=[(tent, 400)]) for _ in range(2))
     alerts.evaluate(session, today=today, now=now)
     users.create_token(session, user=users.get_user(session, "keeper"), now=now)
+    units.add_storage_location(session, depot=units.get_depot(session, "DEP-D1"), code="R1",
+                               name="Room 1", now=now)
     allocation = next((a for a in order.allocations if a.needs_owner_approval),
                       order.allocations[0] if order.allocations else None)
     return {
-        "depot_code": "DEP-D1", "lot_code": "T1", "username": "keeper",
+        "depot_code": "DEP-D1", "lot_code": "T1", "username": "keeper", "location_code": "R1",
         "movement_id": session.scalar(sa.select(sa.func.min(Movement.id)).join(
             Lot, Movement.lot_id == Lot.id).where(Lot.lot_code == "T1")),
         "token_id": session.scalar(sa.text("SELECT max(id) FROM api_token")),

@@ -176,6 +176,7 @@ def _side(session, unit_code: str, *, order, check) -> dict:
     user = {"D1": "keeper", "D2": "keeper2"}[unit_code]  # a keeper of S1 (in D1), of D2
     return {
         "depot_code": f"DEP-{unit_code}", "lot_code": lot, "unit_code": unit_code,
+        "location_code": "R1",  # a storage location of each side's depot
         "movement_id": session.scalar(sa.select(sa.func.min(Movement.id)).join(
             Lot, Movement.lot_id == Lot.id).where(Lot.lot_code == lot)),
         "username": user,
@@ -200,6 +201,7 @@ def area_resources(app, world):
 
     from inventory.models import AgreementMode, Depot, Unit, utcnow
     from inventory.services import agreements, alerts, dispatch, events, users
+    from inventory.services.units import add_storage_location
     from tests.factories import receive
 
     with app.app_context():
@@ -234,6 +236,8 @@ def area_resources(app, world):
                                           lines=[(item, 50)], people=None, now=utcnow())
             users.create_token(s, user=users.get_user(s, "keeper" if unit_code == "D1"
                                                       else "keeper2"), now=utcnow())
+            add_storage_location(s, depot=s.scalar(sa.select(Depot).where(
+                Depot.code == f"DEP-{unit_code}")), code="R1", name="Room 1", now=utcnow())
             made[unit_code] = (order, check)
         alerts.evaluate(s, today=date.today(), now=utcnow())
         sides = {"inside": _side(s, "D1", order=made["D1"][0], check=made["D1"][1]),
@@ -310,7 +314,8 @@ def test_another_areas_resources_are_403_or_404_on_every_scoped_route(app, world
             "web.alert_acknowledge", "web.alert_resolve", "api.alerts_acknowledge",
             "api.alerts_resolve", "web.calloff_receive", "api.calloffs_receive",
             "web.request_new", "web.order_owner_approve", "web.agreement_check_photo",
-            "web.storage_location_add", "web.depot_minimums"} <= set(checked)
+            "web.storage_location_add", "web.storage_location_edit",
+            "web.storage_location_remove", "web.depot_minimums"} <= set(checked)
 
 
 @pytest.mark.parametrize("method,url,body", [

@@ -150,3 +150,34 @@ def add_storage_location(session: Session, *, depot: Depot, code: str, name: str
     audit(session, action="depot.location", actor=actor, subject=f"depot:{depot.code}", now=now,
           detail=f"location {code} {name}")
     return location
+
+
+def get_storage_location(session: Session, depot: Depot, code: str) -> StorageLocation:
+    """The depot's storage location with this code; raises NotFound."""
+    location = session.scalar(sa.select(StorageLocation).where(
+        StorageLocation.depot_id == depot.id, StorageLocation.code == code))
+    if location is None:
+        raise NotFound(N_("Storage location %(code)s not found."), code=code)
+    return location
+
+
+def rename_storage_location(session: Session, location: StorageLocation, *, name: str,
+                            now: datetime, actor: User | None = None) -> StorageLocation:
+    """Give a storage location a new name (its code stays: labels may print it)."""
+    if name != location.name:
+        audit(session, action="depot.location.rename", actor=actor,
+              subject=f"depot:{location.depot.code}", now=now,
+              detail=f"location={location.code}; name {location.name}->{name}")
+        location.name = name
+        session.flush()
+    return location
+
+
+def remove_storage_location(session: Session, location: StorageLocation, *, now: datetime,
+                            actor: User | None = None) -> None:
+    """Remove a storage location (nothing refers to one: stock is held by depot)."""
+    audit(session, action="depot.location.remove", actor=actor,
+          subject=f"depot:{location.depot.code}", now=now,
+          detail=f"location {location.code} {location.name}")
+    session.delete(location)
+    session.flush()

@@ -8,7 +8,8 @@ from inventory.extensions import db
 from inventory.i18n import translate
 from inventory.models import Unit, utcnow
 from inventory.schemas.common import form_data
-from inventory.schemas.units import DepotEditIn, DepotIn, StorageLocationIn, UnitEditIn, UnitIn
+from inventory.schemas.units import (DepotEditIn, DepotIn, StorageLocationEditIn,
+                                    StorageLocationIn, UnitEditIn, UnitIn)
 from inventory.services import access, alerts, stock, units
 from inventory.services import unit_tree as unit_tree_service
 from inventory.services.access import Permission
@@ -145,3 +146,28 @@ def storage_location_add(code: str):
 
 
 LOCATION_FIELDS = {"code": N_("Code"), "name": N_("Name")}
+
+
+@bp.post("/admin/depots/<code>/locations/<location_code>/edit")
+@permission_required(Permission.MANAGE_CATALOGUE)
+def storage_location_edit(code: str, location_code: str):
+    """Rename a storage location (the code stays: labels may print it)."""
+    depot = access.require_depot(current_actor(), units.get_depot(db.session, code))
+    location = units.get_storage_location(db.session, depot, location_code)
+    name = StorageLocationEditIn().load(form_data(request.form))["name"]
+    units.rename_storage_location(db.session, location, name=name, now=utcnow(),
+                                  actor=current_actor())
+    db.session.commit()
+    flash(translate(N_("Storage location %(code)s saved."), code=location.code), "success")
+    return redirect(url_for("web.depot_form", code=code))
+
+
+@bp.post("/admin/depots/<code>/locations/<location_code>/remove")
+@permission_required(Permission.MANAGE_CATALOGUE)
+def storage_location_remove(code: str, location_code: str):
+    depot = access.require_depot(current_actor(), units.get_depot(db.session, code))
+    location = units.get_storage_location(db.session, depot, location_code)
+    units.remove_storage_location(db.session, location, now=utcnow(), actor=current_actor())
+    db.session.commit()
+    flash(translate(N_("Storage location %(code)s removed."), code=location_code), "success")
+    return redirect(url_for("web.depot_form", code=code))

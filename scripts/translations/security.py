@@ -54,4 +54,12 @@ T = {
     "Units above": "上级单位",
     "Whole area": "整个辖区",
     "in %(name)s": "属于%(name)s",
+    "Name of %(code)s": "%(code)s 的名称",
+    "Remove": "删除",
+    "Remove storage location %(code)s?": "删除库位 %(code)s？",
+    "Storage location %(code)s not found.": "未找到库位 %(code)s。",
+    "Storage location %(code)s removed.": "库位 %(code)s 已删除。",
+    "Storage location %(code)s saved.": "库位 %(code)s 已保存。",
+    "Storage location removed": "删除库位",
+    "Storage location renamed": "修改库位名称",
 }
