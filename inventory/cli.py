@@ -62,6 +62,16 @@ def demo_data_command(password: str | None, if_empty: bool) -> None:
         _create_admin_if_none()
         return
     try:
+        demo.demo_tiers(current_app.config["TIERS"])
+    except DomainError as error:
+        if not if_empty:
+            _fail(error)
+        # scripts/run: start anyway, with an administrator to set up the real units
+        from inventory.i18n import translate
+        click.echo(translate(error.message, **error.params), err=True)
+        _create_admin_if_none()
+        return
+    try:
         result = demo.load(db.session, now=utcnow(), tiers=current_app.config["TIERS"],
                            password=password)
     except DomainError as error:
@@ -162,8 +172,9 @@ def verify_ledger_command() -> None:
         click.echo("Ledger OK: every balance equals the sum of its movements.")
         return
     click.echo(f"{len(differences)} balance(s) differ from the ledger:")
-    for diff in differences[:1000]:
-        click.echo(f"  lot={diff.lot_id} depot={diff.depot_id} owner={diff.owner_id} "
+    shown = differences[:1000]
+    for diff, (lot, depot, owner) in zip(shown, ledger.codes(db.session, shown)):
+        click.echo(f"  lot={lot} depot={depot} owner={owner} "
                    f"balance={diff.balance} ledger={diff.ledger}")
     sys.exit(1)
 

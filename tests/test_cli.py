@@ -3,7 +3,7 @@ import pytest
 import sqlalchemy as sa
 
 from inventory.extensions import db
-from inventory.models import Balance, User
+from inventory.models import Balance, Unit, User
 from tests.conftest import POSTGRES_URL
 
 
@@ -56,6 +56,35 @@ def test_verify_ledger_exits_1_and_lists_differences(runner, app, world):
         db.session.commit()
     result = runner.invoke(args=["verify-ledger"])
     assert result.exit_code == 1 and "differ" in result.output
+    # by the codes people know, not database ids
+    assert "lot=T1 depot=DEP-D1 owner=D1 balance=101 ledger=100" in result.output
+
+
+def test_demo_data_books_its_four_levels_at_the_configured_tiers(make_app):
+    app = make_app(TIERS=["province", "prefecture", "county", "township", "village"])
+    result = app.test_cli_runner().invoke(args=["demo-data", "--password", "demo-password-1"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        tiers = dict(db.session.execute(sa.select(Unit.code, Unit.tier)).all())
+    assert (tiers["150600"], tiers["150603"], tiers["150603001"], tiers["150603001001"]) == (
+        "province", "prefecture", "county", "township")
+    default = make_app(TIERS=["province", "city", "district", "street", "community"])
+    assert default.test_cli_runner().invoke(args=["demo-data"]).exit_code == 0
+    with default.app_context():
+        assert db.session.scalar(sa.select(Unit.tier).where(Unit.code == "150600")) == "city"
+
+
+def test_demo_data_refuses_fewer_tiers_than_its_story_needs(make_app):
+    app = make_app(TIERS=["county", "township", "village"])
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["demo-data"])
+    assert refused.exit_code == 1 and "INVENTORY_TIERS" in refused.output
+    assert "county, township, village" in refused.output and "Traceback" not in refused.output
+    started = runner.invoke(args=["demo-data", "--if-empty"])  # scripts/run still starts
+    assert started.exit_code == 0 and "admin" in started.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Unit.id))) == 0
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
 
 
 def test_export_and_import_stock_round_trip_and_bad_files_exit_non_zero(runner, app, world, tmp_path):

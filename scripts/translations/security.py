@@ -62,4 +62,5 @@ T = {
     "Storage location %(code)s saved.": "库位 %(code)s 已保存。",
     "Storage location removed": "删除库位",
     "Storage location renamed": "修改库位名称",
+    "The demo reserve has four levels (city, district, street, community) but INVENTORY_TIERS configures %(n)s: %(tiers)s. Configure at least four tiers for the demo.": "演示数据有四级（市、区、街道、社区），但 INVENTORY_TIERS 只配置了 %(n)s 级：%(tiers)s。请至少配置四级再加载演示数据。",
 }
