@@ -57,5 +57,5 @@ def tree_view(session: Session, user: User, *, root: Unit | None = None,
 def search(user: User, q: str) -> sa.Select:
     """Units of the user's area whose code or name contains `q`, in tree order."""
     return (sa.select(Unit).where(access.unit_filter(user), sa.or_(
-        Unit.code.contains(q, autoescape=True), Unit.name.contains(q, autoescape=True)))
+        Unit.code.icontains(q, autoescape=True), Unit.name.icontains(q, autoescape=True)))
         .order_by(Unit.path))

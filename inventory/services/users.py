@@ -102,8 +102,8 @@ def user_query(session: Session, *, actor: User, q: str = "") -> sa.Select:
     """Users `actor` may administer, by name; `q` matches the user name or display name."""
     stmt = sa.select(User).where(access.user_filter(actor)).order_by(User.username)
     if q:
-        stmt = stmt.where(sa.or_(User.username.contains(q, autoescape=True),
-                                 User.display_name.contains(q, autoescape=True)))
+        stmt = stmt.where(sa.or_(User.username.icontains(q, autoescape=True),
+                                 User.display_name.icontains(q, autoescape=True)))
     return stmt
 
 

@@ -83,7 +83,7 @@ def test_the_user_list_shows_only_the_admins_area_and_searches(app, district_adm
     page = district_admin.get("/admin/users").get_data(as_text=True)
     assert "/admin/users/keeper/edit" in page and "/admin/users/bureau/edit" in page
     assert "/admin/users/admin/edit" not in page and "/admin/users/keeper2/edit" not in page
-    found = district_admin.get("/admin/users?q=keep").get_data(as_text=True)
+    found = district_admin.get("/admin/users?q=KEEP").get_data(as_text=True)  # any case
     assert "/admin/users/keeper/edit" in found and "/admin/users/bureau/edit" not in found
     assert "/admin/users/keeper2/edit" not in found
     top = app.test_client()
