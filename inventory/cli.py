@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from marshmallow import ValidationError
 
 from inventory.extensions import db
 from inventory.models import Role, Unit, User, utcnow
@@ -17,6 +19,22 @@ from inventory.services import alerts, demo, ledger, units, users
 from inventory.services.errors import DomainError, InvalidInput
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
+
+
+def _invalid(error: ValidationError, names: dict[str, str]) -> None:
+    """Refuse input the schema refused, naming each argument as typed on the command line."""
+    from inventory.i18n import translate_tree
+
+    messages = translate_tree(error.messages)
+    raise click.UsageError("; ".join(
+        f"{names.get(field, field)}: {' '.join(msgs) if isinstance(msgs, list) else msgs}"
+        for field, msgs in messages.items()))
+
+
+def _unwritable(file: Path, error: Exception) -> None:
+    """A FILE that cannot be written (no such folder, no permission, not a database)."""
+    reason = getattr(error, "strerror", None) or str(error)
+    raise click.ClickException(f"Cannot write FILE {file}: {reason}")
 
 
 def _fail(error: DomainError) -> None:
@@ -41,6 +59,16 @@ def demo_data_command(password: str | None, if_empty: bool) -> None:
     password = password or secrets.token_urlsafe(9)
     if if_empty and db.session.scalar(sa.select(sa.func.count(Unit.id))):
         click.echo("The database already holds data; demo data not loaded.")
+        _create_admin_if_none()
+        return
+    try:
+        demo.demo_tiers(current_app.config["TIERS"])
+    except DomainError as error:
+        if not if_empty:
+            _fail(error)
+        # scripts/run: start anyway, with an administrator to set up the real units
+        from inventory.i18n import translate
+        click.echo(translate(error.message, **error.params), err=True)
         _create_admin_if_none()
         return
     try:
@@ -94,11 +122,18 @@ def create_admin_command(if_none: bool) -> None:
 def create_user_command(username: str, role: str, unit_code: str | None, password_stdin: bool,
                         display_name: str) -> None:
     """Create a user (the password is read from stdin, or generated and printed)."""
+    from inventory.schemas.users import UserIn
+
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else secrets.token_urlsafe(12)
     try:
-        unit = units.get_unit(db.session, unit_code) if unit_code else None
-        users.create_user(db.session, username=username, password=password, role=Role(role),
-                          unit=unit, now=utcnow(), display_name=display_name)
+        args = UserIn().load({"username": username, "display_name": display_name,
+                              "password": password, "role": role, "unit_code": unit_code})
+    except ValidationError as error:
+        _invalid(error, {"username": "USERNAME", "display_name": "--display-name",
+                         "role": "--role", "unit_code": "--unit"})
+    try:
+        unit = units.get_unit(db.session, unit_code) if args.pop("unit_code", None) else None
+        users.create_user(db.session, unit=unit, now=utcnow(), **args)
     except DomainError as error:
         _fail(error)
     db.session.commit()
@@ -113,6 +148,12 @@ def create_user_command(username: str, role: str, unit_code: str | None, passwor
 @click.option("--name", default="cli", help="A label to recognise the token by.")
 def create_token_command(username: str, name: str) -> None:
     """Print a new bearer token for USERNAME on stdout (and nothing else)."""
+    from inventory.schemas.users import TokenIn
+
+    try:
+        name = TokenIn().load({"name": name})["name"]
+    except ValidationError as error:
+        _invalid(error, {"name": "--name"})
     try:
         user = users.get_user(db.session, username)
         token = users.create_token(db.session, user=user, now=utcnow(), name=name)
@@ -131,8 +172,9 @@ def verify_ledger_command() -> None:
         click.echo("Ledger OK: every balance equals the sum of its movements.")
         return
     click.echo(f"{len(differences)} balance(s) differ from the ledger:")
-    for diff in differences[:1000]:
-        click.echo(f"  lot={diff.lot_id} depot={diff.depot_id} owner={diff.owner_id} "
+    shown = differences[:1000]
+    for diff, (lot, depot, owner) in zip(shown, ledger.codes(db.session, shown)):
+        click.echo(f"  lot={lot} depot={depot} owner={owner} "
                    f"balance={diff.balance} ledger={diff.ledger}")
     sys.exit(1)
 
@@ -146,6 +188,8 @@ def backup_command(file: Path) -> None:
         target = backup_service.backup(db.engine, file)
     except DomainError as error:
         _fail(error)
+    except (OSError, sqlite3.Error) as error:
+        _unwritable(file, error)
     click.echo(f"Backup written to {target}")
 
 
@@ -274,7 +318,10 @@ def export_command(kind: str, file: Path, unit_code: str | None, since, until, s
                               since=since, until=until, stale_days=stale_days)
     table = exports.EXPORTS[kind](db.session, args)
     data = xlsx_bytes(table) if file.suffix.lower() == ".xlsx" else csv_bytes(table)
-    file.write_bytes(data)
+    try:
+        file.write_bytes(data)
+    except OSError as error:
+        _unwritable(file, error)
     click.echo(f"Wrote {kind} to {file}")
 
 

@@ -5,7 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from inventory.i18n import translate
-from inventory.services.errors import N_
+from inventory.services.errors import N_, Coded
 
 LABELS: dict[str, dict[str, str]] = {
     "category": {
@@ -172,3 +172,7 @@ def labeler(locale: str):
             return key
         return chinese.gettext(text) if chinese is not None else text
     return label_in
+
+
+# Coded values in domain messages (services.errors.Coded) read as their labels.
+Coded.namer = label

@@ -1,10 +1,12 @@
 """The commands of contract.md: demo-data, create-user, create-token, verify-ledger, backup."""
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from inventory.extensions import db
-from inventory.models import Balance, User
+from inventory.models import Balance, Unit, User
+from tests.conftest import POSTGRES_URL
 
 
 def test_demo_data_loads_once_and_prints_logins(runner, app):
@@ -56,6 +58,35 @@ def test_verify_ledger_exits_1_and_lists_differences(runner, app, world):
         db.session.commit()
     result = runner.invoke(args=["verify-ledger"])
     assert result.exit_code == 1 and "differ" in result.output
+    # by the codes people know, not database ids
+    assert "lot=T1 depot=DEP-D1 owner=D1 balance=101 ledger=100" in result.output
+
+
+def test_demo_data_books_its_four_levels_at_the_configured_tiers(make_app):
+    app = make_app(TIERS=["province", "prefecture", "county", "township", "village"])
+    result = app.test_cli_runner().invoke(args=["demo-data", "--password", "demo-password-1"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        tiers = dict(db.session.execute(sa.select(Unit.code, Unit.tier)).all())
+    assert (tiers["150600"], tiers["150603"], tiers["150603001"], tiers["150603001001"]) == (
+        "province", "prefecture", "county", "township")
+    default = make_app(TIERS=["province", "city", "district", "street", "community"])
+    assert default.test_cli_runner().invoke(args=["demo-data"]).exit_code == 0
+    with default.app_context():
+        assert db.session.scalar(sa.select(Unit.tier).where(Unit.code == "150600")) == "city"
+
+
+def test_demo_data_refuses_fewer_tiers_than_its_story_needs(make_app):
+    app = make_app(TIERS=["county", "township", "village"])
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["demo-data"])
+    assert refused.exit_code == 1 and "INVENTORY_TIERS" in refused.output
+    assert "county, township, village" in refused.output and "Traceback" not in refused.output
+    started = runner.invoke(args=["demo-data", "--if-empty"])  # scripts/run still starts
+    assert started.exit_code == 0 and "admin" in started.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Unit.id))) == 0
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
 
 
 def test_export_and_import_stock_round_trip_and_bad_files_exit_non_zero(runner, app, world, tmp_path):
@@ -128,3 +159,48 @@ def test_import_of_a_file_above_the_row_limit_says_the_limit(world_app, tmp_path
     result = app.test_cli_runner().invoke(args=["import-stock", str(target)])
     assert result.exit_code == 1 and "超过 1 行" in result.output
     assert "%(n)s" not in result.output
+# --- bad arguments: a clear message naming the argument, never a traceback ---------------
+
+def _refused(result, *names):
+    assert result.exit_code != 0, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception)  # a refusal, not a crash
+    assert "Traceback" not in result.output and "password_hash" not in result.output
+    for name in names:
+        assert name in result.output, result.output
+
+
+def test_create_user_validates_like_the_form(runner, app, world):
+    _refused(runner.invoke(args=["create-user", "bad name!", "--role", "keeper",
+                                 "--password-stdin"], input="long-enough-pw\n"), "USERNAME")
+    _refused(runner.invoke(args=["create-user", "x" * 300, "--role", "keeper",
+                                 "--password-stdin"], input="long-enough-pw\n"), "USERNAME")
+    _refused(runner.invoke(args=["create-user", "longname", "--role", "keeper",
+                                 "--display-name", "名" * 300, "--password-stdin"],
+                           input="long-enough-pw\n"), "--display-name")
+    _refused(runner.invoke(args=["create-user", "badunit", "--role", "keeper", "--unit", "a b",
+                                 "--password-stdin"], input="long-enough-pw\n"), "--unit")
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 6  # the world's
+
+
+def test_create_token_validates_its_name(runner, app, world):
+    _refused(runner.invoke(args=["create-token", "keeper", "--name", "n" * 300]), "--name")
+    _refused(runner.invoke(args=["create-token", "x" * 300]))
+    assert runner.invoke(args=["create-token", "keeper", "--name", "scanner"]).exit_code == 0
+
+
+def test_export_to_an_unwritable_file_names_it(runner, world, tmp_path):
+    for target in ("/proc/x.csv", str(tmp_path / "no-such-folder" / "x.csv")):
+        _refused(runner.invoke(args=["export", "stock", target]), "FILE", target)
+
+
+@pytest.mark.sqlite_only
+def test_backup_to_an_unwritable_file_names_it(world_app, tmp_path):
+    if POSTGRES_URL:
+        pytest.skip("SQLite file backup")
+    app = world_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'live.sqlite'}")
+    runner = app.test_cli_runner()
+    for target in ("/proc/x.db", str(tmp_path)):  # a folder it cannot create; a folder
+        _refused(runner.invoke(args=["backup", target]), "FILE", target)
+    assert runner.invoke(args=["backup", str(tmp_path / "copy.sqlite")]).exit_code == 0

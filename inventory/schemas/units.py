@@ -63,3 +63,7 @@ class DepotOut(BaseSchema):
 class StorageLocationIn(BaseSchema):
     code = code_field()
     name = text(200, required=True)
+
+
+class StorageLocationEditIn(BaseSchema):
+    name = text(200, required=True)

@@ -29,6 +29,10 @@ class UserEditIn(BaseSchema):
     is_active = flag(load_default=False)
 
 
+class TokenIn(BaseSchema):
+    name = text(100, load_default="")
+
+
 class PasswordIn(BaseSchema):
     current_password = text(256, required=True)
     new_password = text(256, required=True)

@@ -71,6 +71,25 @@ def require_depot(user: User, depot: Depot) -> Depot:
     return depot
 
 
+def require_user(actor: User, target: User) -> User:
+    """Return `target` if `actor` may administer it, else raise Forbidden.
+
+    A scoped actor reaches only users whose unit lies in its area; a user without a unit
+    (acting everywhere) is reachable only by an actor that acts everywhere too.
+    """
+    if scope_path(actor) is not None and (target.unit is None or not in_scope(actor, target.unit)):
+        raise Forbidden(N_("User %(name)s is outside your area."), name=target.username)
+    return target
+
+
+def user_filter(actor: User) -> sa.ColumnElement[bool]:
+    """SQL predicate on User limiting rows to the users `actor` may administer."""
+    path = scope_path(actor)
+    if path is None:
+        return sa.true()
+    return User.unit_id.in_(sa.select(Unit.id).where(in_subtree(path)))
+
+
 def unit_filter(user: User, unit_column=Unit.path) -> sa.ColumnElement[bool]:
     """SQL predicate on a Unit.path column limiting rows to the user's subtree."""
     path = scope_path(user)

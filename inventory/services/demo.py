@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from inventory.models import Depot, DepotKind, Item, MovementKind, Role, Unit, User
 from inventory.services import (alerts, catalog, demo_agreements, demo_dispatch, movements,
                                 units, users)
+from inventory.services.errors import N_, DomainError
 from inventory.services.movements import Actor
 
 CITY, DISTRICT, OTHER_DISTRICT = "150600", "150603", "150602"
@@ -40,12 +41,32 @@ class DemoResult:
     users: list[str]
 
 
+# The demo's four levels: a city, its districts, their streets and their communities.
+DEMO_LEVELS = ("city", "district", "street", "community")
+
+
+def demo_tiers(tiers: list[str]) -> list[str]:
+    """The configured tiers the demo's four levels are booked at: the default names when
+    they are all configured (in order), else the first four configured tiers. Raises
+    DomainError when fewer than four are configured: the story needs all four levels."""
+    if len(tiers) < len(DEMO_LEVELS):
+        raise DomainError(N_("The demo reserve has four levels (city, district, street, "
+                             "community) but INVENTORY_TIERS configures %(n)s: %(tiers)s. "
+                             "Configure at least four tiers for the demo."),
+                          n=len(tiers), tiers=", ".join(tiers))
+    if all(tier in tiers for tier in DEMO_LEVELS) and \
+            sorted(DEMO_LEVELS, key=tiers.index) == list(DEMO_LEVELS):
+        return list(DEMO_LEVELS)
+    return list(tiers[:len(DEMO_LEVELS)])
+
+
 def load(session: Session, *, now: datetime, tiers: list[str], password: str) -> DemoResult:
     """Create the demo reserve unless it exists (idempotent); returns what was created."""
     if session.scalar(sa.select(Unit.id).where(Unit.code == DISTRICT)) is not None:
         return DemoResult(created=False, users=[])
+    levels = demo_tiers(tiers)
     catalog.load_catalogue(session, catalog.norm_rows(), now=now)
-    tree = _units(session, now=now, tiers=tiers)
+    tree = _units(session, now=now, tiers=tiers, levels=levels)
     depots = _depots(session, tree, now=now)
     demo_users = _users(session, tree, now=now, password=password)
     admin = session.scalar(sa.select(User).where(User.username == "admin"))
@@ -59,13 +80,10 @@ def load(session: Session, *, now: datetime, tiers: list[str], password: str) ->
     return DemoResult(created=True, users=demo_users)
 
 
-def _tier(tiers: list[str], level: int) -> str:
-    return tiers[min(level, len(tiers) - 1)]
-
-
-def _units(session: Session, *, now: datetime, tiers: list[str]) -> dict[str, Unit]:
+def _units(session: Session, *, now: datetime, tiers: list[str],
+           levels: list[str]) -> dict[str, Unit]:
     def add(code, name, level, parent, **kw):
-        tree[code] = units.create_unit(session, code=code, name=name, tier=_tier(tiers, level),
+        tree[code] = units.create_unit(session, code=code, name=name, tier=levels[level],
                                        parent=parent, tiers=tiers, now=now, **kw)
         return tree[code]
 
@@ -73,8 +91,6 @@ def _units(session: Session, *, now: datetime, tiers: list[str]) -> dict[str, Un
     city = add(CITY, "鄂尔多斯市", 0, None, population=2_200_000, target_people=50_000)
     district = add(DISTRICT, "康巴什区", 1, city, population=128_000)
     add(OTHER_DISTRICT, "东胜区", 1, city, population=580_000)
-    if len(tiers) < 4:
-        return tree
     for code, (name, communities) in STREETS.items():
         # Agreement bases and pre-positioning are the district's job, not the streets'.
         street = add(code, name, 2, district, population=32_000, target_people=3_000,

@@ -6,6 +6,7 @@ free of Flask and of any request's language.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 
@@ -78,3 +79,24 @@ class Throttled(DomainError):
 def field_error(field: str, message: str, **params: Any) -> InvalidInput:
     """One-field InvalidInput; the message is an N_ msgid formatted with `params`."""
     return InvalidInput({field: [message]}, **params)
+
+
+class Coded(str):
+    """Coded values (tiers, e.g. "district") that read as their translated names when a
+    message is rendered: services mark the value, the presentation layer names it.
+
+    `Coded("tier", "street")` compares and stores as "street"; formatted into a message it
+    becomes `Coded.namer("tier", "street")` (installed by inventory.labels: "街道" or
+    "Street" in the reader's language). Several values read as a list.
+    """
+
+    namer: Callable[[str, str], str] | None = None
+
+    def __new__(cls, group: str, *values: str) -> Coded:
+        coded = super().__new__(cls, ", ".join(values))
+        coded.group, coded.values = group, values
+        return coded
+
+    def __str__(self) -> str:
+        name = Coded.namer or (lambda _group, value: value)
+        return ", ".join(name(self.group, value) for value in self.values)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from inventory.models import Balance, Movement
+from inventory.models import Balance, Depot, Lot, Movement, Unit
 
 
 @dataclass(frozen=True)
@@ -44,3 +44,15 @@ def verify(session: Session) -> list[Difference]:
             differences.append(Difference(*key, balance=balances.get(key, 0),
                                           ledger=ledger.get(key, 0)))
     return differences
+
+
+def codes(session: Session, differences: list[Difference]) -> list[tuple[str, str, str]]:
+    """(lot code, depot code, owner unit code) of each difference, as people read them."""
+    def lookup(model, column, ids):
+        return dict(session.execute(sa.select(model.id, column).where(model.id.in_(ids))).all())
+
+    lots = lookup(Lot, Lot.lot_code, {d.lot_id for d in differences})
+    depots = lookup(Depot, Depot.code, {d.depot_id for d in differences})
+    owners = lookup(Unit, Unit.code, {d.owner_id for d in differences})
+    return [(lots.get(d.lot_id, f"#{d.lot_id}"), depots.get(d.depot_id, f"#{d.depot_id}"),
+             owners.get(d.owner_id, f"#{d.owner_id}")) for d in differences]

@@ -15,8 +15,9 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from inventory.models import Depot, DepotMinimum, Item, User
+from inventory.models import Depot, DepotMinimum, Item, User, utcnow
 from inventory.services import catalog
+from inventory.services.users import audit
 from inventory.services.errors import N_, field_error
 
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "x"}
@@ -126,10 +127,13 @@ def minimums(session: Session, depot: Depot) -> dict[int, int]:
                                 .where(DepotMinimum.depot_id == depot.id)).all())
 
 
-def set_minimums(session: Session, depot: Depot, wanted: dict[int, int | None]) -> int:
-    """Set (or with None/0 remove) a depot's minimum per item id; returns how many are set."""
+def set_minimums(session: Session, depot: Depot, wanted: dict[int, int | None], *,
+                 actor: User | None = None, now: datetime | None = None) -> int:
+    """Set (or with None/0 remove) a depot's minimum per item id; returns how many are set.
+    Changes are audited ("depot.minimum"; "item=CODE minimum=OLD->NEW" per item)."""
     existing = {m.item_id: m for m in session.scalars(
         sa.select(DepotMinimum).where(DepotMinimum.depot_id == depot.id))}
+    _audit_minimums(session, depot, existing, wanted, actor=actor, now=now)
     for item_id, quantity in wanted.items():
         row = existing.get(item_id)
         if not quantity:
@@ -144,3 +148,18 @@ def set_minimums(session: Session, depot: Depot, wanted: dict[int, int | None]) 
     session.flush()
     return session.scalar(sa.select(sa.func.count(DepotMinimum.id)).where(
         DepotMinimum.depot_id == depot.id)) or 0
+
+
+def _audit_minimums(session: Session, depot: Depot, existing: dict[int, DepotMinimum],
+                    wanted: dict[int, int | None], *, actor: User | None,
+                    now: datetime | None) -> None:
+    old = {item_id: row.minimum_quantity for item_id, row in existing.items()}
+    changed = {item_id: quantity or 0 for item_id, quantity in wanted.items()
+               if (quantity or 0) != old.get(item_id, 0)}
+    if not changed:
+        return
+    codes = dict(session.execute(sa.select(Item.id, Item.code).where(Item.id.in_(changed))).all())
+    detail = "; ".join(f"item={codes[i]} minimum={old.get(i, 0)}->{q}"
+                       for i, q in sorted(changed.items(), key=lambda c: codes[c[0]]))
+    audit(session, action="depot.minimum", actor=actor, subject=f"depot:{depot.code}",
+          now=now or utcnow(), detail=detail)

@@ -160,8 +160,9 @@ def resolve_filters(session: Session, user: User, args: dict) -> StockFilter:
         expiring_within_days=args.get("expiring_within_days"), search=args.get("q", ""))
 
 
-def lot_history(session: Session, user: User, lot: Lot, limit: int = 200) -> list[Movement]:
-    """The lot's ledger, newest first, limited to movements touching the user's area."""
+def lot_history(session: Session, user: User, lot: Lot) -> sa.Select:
+    """The lot's ledger, newest first, limited to movements touching the user's area (a
+    query: the lot page shows it a page at a time, however long it grows)."""
     stmt = sa.select(Movement).where(Movement.lot_id == lot.id)
     if access.scope_path(user) is not None:
         depots = sa.select(Depot.id).join(Unit, Depot.unit_id == Unit.id).where(
@@ -170,8 +171,13 @@ def lot_history(session: Session, user: User, lot: Lot, limit: int = 200) -> lis
         stmt = stmt.where(sa.or_(Movement.from_depot_id.in_(depots), Movement.to_depot_id.in_(depots),
                                  Movement.from_owner_id.in_(owners), Movement.to_owner_id.in_(owners),
                                  Movement.from_depot_id.is_(None) & Movement.to_depot_id.is_(None)))
-    return list(session.scalars(stmt.order_by(Movement.created_at.desc(), Movement.id.desc())
-                                .limit(limit)))
+    return stmt.order_by(Movement.created_at.desc(), Movement.id.desc())
+
+
+def reversed_ids(session: Session, lot: Lot) -> set[int]:
+    """Ids of the lot's movements that a reversal has already undone."""
+    return set(session.scalars(sa.select(Movement.reverses_id).where(
+        Movement.lot_id == lot.id, Movement.reverses_id.is_not(None))))
 
 
 def visible_depots(session: Session, user: User) -> list[Depot]:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
 from inventory.models import Depot, DepotKind, StorageLocation, Unit, User, utcnow
-from inventory.services.errors import N_, NotFound, field_error
+from inventory.services.errors import N_, Coded, NotFound, field_error
 from inventory.services.queries import in_subtree
 from inventory.services.users import audit, describe_changes
 
@@ -42,15 +42,15 @@ def check_tier(tiers: Sequence[str], tier: str, parent: Unit | None,
     """Raise InvalidInput unless `tier` is configured and sits below the parent's tier."""
     if tier not in tiers:
         raise field_error("tier", N_("Unknown tier %(tier)s; configured tiers: %(tiers)s."),
-                          tier=tier, tiers=", ".join(tiers))
+                          tier=tier, tiers=Coded("tier", *tiers))
     level = tiers.index(tier)
     if parent is not None and parent.tier in tiers and level <= tiers.index(parent.tier):
         raise field_error("tier", N_("Tier %(tier)s must sit below the parent's tier %(parent)s."),
-                          tier=tier, parent=parent.tier)
+                          tier=Coded("tier", tier), parent=Coded("tier", parent.tier))
     for child in children:
         if child.tier in tiers and tiers.index(child.tier) <= level:
             raise field_error("tier", N_("Tier %(tier)s must sit above its child %(child)s."),
-                              tier=tier, child=child.code)
+                              tier=Coded("tier", tier), child=child.code)
 
 
 def create_unit(session: Session, *, code: str, name: str, tier: str, parent: Unit | None,
@@ -150,3 +150,34 @@ def add_storage_location(session: Session, *, depot: Depot, code: str, name: str
     audit(session, action="depot.location", actor=actor, subject=f"depot:{depot.code}", now=now,
           detail=f"location {code} {name}")
     return location
+
+
+def get_storage_location(session: Session, depot: Depot, code: str) -> StorageLocation:
+    """The depot's storage location with this code; raises NotFound."""
+    location = session.scalar(sa.select(StorageLocation).where(
+        StorageLocation.depot_id == depot.id, StorageLocation.code == code))
+    if location is None:
+        raise NotFound(N_("Storage location %(code)s not found."), code=code)
+    return location
+
+
+def rename_storage_location(session: Session, location: StorageLocation, *, name: str,
+                            now: datetime, actor: User | None = None) -> StorageLocation:
+    """Give a storage location a new name (its code stays: labels may print it)."""
+    if name != location.name:
+        audit(session, action="depot.location.rename", actor=actor,
+              subject=f"depot:{location.depot.code}", now=now,
+              detail=f"location={location.code}; name {location.name}->{name}")
+        location.name = name
+        session.flush()
+    return location
+
+
+def remove_storage_location(session: Session, location: StorageLocation, *, now: datetime,
+                            actor: User | None = None) -> None:
+    """Remove a storage location (nothing refers to one: stock is held by depot)."""
+    audit(session, action="depot.location.remove", actor=actor,
+          subject=f"depot:{location.depot.code}", now=now,
+          detail=f"location {location.code} {location.name}")
+    session.delete(location)
+    session.flush()

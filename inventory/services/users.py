@@ -14,8 +14,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from inventory.models import ApiToken, AuditEvent, Role, Unit, User
+from inventory.models import (Agreement, ApiToken, AuditEvent, Depot, DisasterEvent, Role, Unit,
+                              User)
+from inventory.services import access
 from inventory.services.errors import N_, NotFound, Throttled, field_error
+from inventory.services.queries import in_subtree
 
 MIN_PASSWORD_LENGTH = 8
 TOKEN_PREFIX = "inv_"
@@ -32,12 +35,15 @@ def audit(session: Session, *, action: str, now: datetime, actor: User | None = 
     return event
 
 
-def audit_query(session: Session, *, action: str = "", who: str = "", q: str = "",
-                since: datetime | None = None, until: datetime | None = None) -> sa.Select:
+def audit_query(session: Session, *, viewer: User | None = None, action: str = "", who: str = "",
+                q: str = "", since: datetime | None = None,
+                until: datetime | None = None) -> sa.Select:
     """Audit records, newest first: `action` is a prefix ("user." or "login"), `who` a user
     name matching the actor or the subject, `q` text in the subject or detail, and
-    [since, until) a time range."""
+    [since, until) a time range. A scoped `viewer` sees only its area (`area_events`)."""
     stmt = sa.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if viewer is not None and access.scope_path(viewer) is not None:
+        stmt = stmt.where(area_events(access.scope_path(viewer)))
     if action:
         stmt = stmt.where(AuditEvent.action.startswith(action, autoescape=True))
     if who:
@@ -54,6 +60,23 @@ def audit_query(session: Session, *, action: str = "", who: str = "", q: str = "
     return stmt
 
 
+def area_events(path: str) -> sa.ColumnElement[bool]:
+    """Audit records that belong to the area with unit path `path`: done by one of its
+    users, or about one of its users, units, depots, events or agreements."""
+    def subjects(prefix: str, code, *where):
+        return sa.select(sa.literal(prefix) + code).where(*where)
+
+    area_units = sa.select(Unit.id).where(in_subtree(path))
+    about = sa.union_all(
+        subjects("user:", User.username, User.unit_id.in_(area_units)),
+        subjects("unit:", Unit.code, in_subtree(path)),
+        subjects("depot:", Depot.code, Depot.unit_id.in_(area_units)),
+        subjects("event:", DisasterEvent.code, DisasterEvent.unit_id.in_(area_units)),
+        subjects("agreement:", Agreement.code, Agreement.owner_id.in_(area_units)))
+    actors = sa.select(User.id).where(User.unit_id.in_(area_units))
+    return sa.or_(AuditEvent.actor_id.in_(actors), AuditEvent.subject.in_(about))
+
+
 def describe_changes(obj: object, fields: dict[str, Any]) -> str:
     """'field old->new; ...' for the fields whose value differs (for audit details)."""
     changes = []
@@ -66,12 +89,22 @@ def describe_changes(obj: object, fields: dict[str, Any]) -> str:
     return "; ".join(changes)
 
 
-def get_user(session: Session, username: str) -> User:
-    """The user with this name; raises NotFound."""
+def get_user(session: Session, username: str, *, actor: User | None = None) -> User:
+    """The user with this name; raises NotFound, or Forbidden when `actor` is given and
+    may not administer the user (`access.require_user`)."""
     user = session.scalar(sa.select(User).where(User.username == username))
     if user is None:
         raise NotFound(N_("User %(name)s not found."), name=username)
-    return user
+    return access.require_user(actor, user) if actor is not None else user
+
+
+def user_query(session: Session, *, actor: User, q: str = "") -> sa.Select:
+    """Users `actor` may administer, by name; `q` matches the user name or display name."""
+    stmt = sa.select(User).where(access.user_filter(actor)).order_by(User.username)
+    if q:
+        stmt = stmt.where(sa.or_(User.username.icontains(q, autoescape=True),
+                                 User.display_name.icontains(q, autoescape=True)))
+    return stmt
 
 
 def check_password(password: str) -> None:
@@ -103,8 +136,11 @@ def update_user(session: Session, user: User, *, actor: User | None, now: dateti
                 password: str | None = None) -> User:
     """Edit a user; every change is audited (role, scope, activation, password, name).
 
-    Changing role, scope, password or activation ends the user's other sessions.
+    Changing role, scope, password or activation ends the user's other sessions. A given
+    `actor` must be allowed to administer `user` (`access.require_user`), else Forbidden.
     """
+    if actor is not None:
+        access.require_user(actor, user)
     changes = []
     if role is not None and role != user.role:
         changes.append(f"role {user.role.value}->{role.value}")
@@ -181,7 +217,10 @@ def hash_token(token: str) -> str:
 
 def create_token(session: Session, *, user: User, now: datetime, name: str = "",
                  actor: User | None = None) -> str:
-    """Issue a bearer token for `user`; only its hash is stored, the token is returned once."""
+    """Issue a bearer token for `user`; only its hash is stored, the token is returned once.
+    A given `actor` must be allowed to administer `user` (`access.require_user`)."""
+    if actor is not None:
+        access.require_user(actor, user)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     session.add(ApiToken(user=user, name=name, token_hash=hash_token(token), prefix=token[:12],
                          created_at=now))
@@ -271,10 +310,13 @@ def user_for_token(session: Session, token: str, *, cache_seconds: float = 0) ->
 
 def revoke_token(session: Session, *, token_id: int, actor: User | None,
                  now: datetime) -> ApiToken:
-    """Revoke a token (it stays listed, marked revoked)."""
+    """Revoke a token (it stays listed, marked revoked). A given `actor` must be allowed to
+    administer the token's user (`access.require_user`), else Forbidden."""
     row = session.get(ApiToken, token_id)
     if row is None:
         raise NotFound(N_("Token not found."))
+    if actor is not None:
+        access.require_user(actor, row.user)
     row.revoked_at = now
     token_cache.forget(token_hash=row.token_hash)
     audit(session, action="token.revoke", actor=actor, subject=f"user:{row.user.username}",

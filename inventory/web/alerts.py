@@ -5,12 +5,11 @@ from datetime import date
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
-from marshmallow import ValidationError
 
 from inventory.auth import current_actor, permission_required
 from inventory.extensions import db
 from inventory.freshness import refresh_alerts
-from inventory.i18n import translate, translate_tree
+from inventory.i18n import translate
 from inventory.models import utcnow
 from inventory.schemas.alerts import AlertArgs
 from inventory.services import access, alerts, stock, units
@@ -18,6 +17,7 @@ from inventory.services.access import Permission
 from inventory.services.errors import N_
 from inventory.services.pagination import paginate
 from inventory.web import bp
+from inventory.web.forms import filter_args
 
 
 def open_alert_count() -> int:
@@ -34,16 +34,12 @@ def open_alert_count() -> int:
 def alert_list():
     user = current_actor()
     raw = {k: v for k, v in request.args.items() if v.strip() and k != "lang"}
-    try:
-        args, errors = AlertArgs().load(raw), {}
-    except ValidationError as error:
-        args, errors = AlertArgs().load({}), translate_tree(error.messages)
+    args, errors = filter_args(AlertArgs(), raw)
     paging = {"page": args.pop("page"), "per_page": args.pop("per_page")}
     unit = access.require_unit(user, units.get_unit(db.session, args["unit"])) \
         if args.get("unit") else None
     refresh_alerts()
-    if "state" not in raw:
-        args["state"] = "open"
+    args.setdefault("state", "open")  # none given, or a bad one (reported in `errors`)
     stmt = alerts.alert_query(user, kind=args.get("kind"), severity=args.get("severity"),
                               state=args.get("state"), unit=unit)
     return render_template("alerts/list.html", page=paginate(db.session, stmt, **paging),
@@ -52,10 +48,11 @@ def alert_list():
                            units=stock.unit_tree(db.session, user)), 422 if errors else 200
 
 
-def _act(alert_id: int, action) -> object:
+def _act(alert_id: int, action, done: str) -> object:
     alert = alerts.get_visible(db.session, current_actor(), alert_id)
     action(db.session, alert, user=current_actor(), now=utcnow())
     db.session.commit()
+    flash(translate(done), "success")  # only once it has happened
     target = request.form.get("next") or ""
     safe = target.startswith("/") and not target.startswith("//")
     return redirect(target if safe else url_for("web.alert_list"))
@@ -64,15 +61,13 @@ def _act(alert_id: int, action) -> object:
 @bp.post("/alerts/<int:alert_id>/acknowledge")
 @permission_required(Permission.BOOK_STOCK)
 def alert_acknowledge(alert_id: int):
-    flash(translate(N_("Alert acknowledged.")), "success")
-    return _act(alert_id, alerts.acknowledge)
+    return _act(alert_id, alerts.acknowledge, N_("Alert acknowledged."))
 
 
 @bp.post("/alerts/<int:alert_id>/resolve")
 @permission_required(Permission.BOOK_STOCK)
 def alert_resolve(alert_id: int):
-    flash(translate(N_("Alert resolved.")), "success")
-    return _act(alert_id, alerts.resolve)
+    return _act(alert_id, alerts.resolve, N_("Alert resolved."))
 
 
 @bp.post("/alerts/evaluate")

@@ -21,7 +21,7 @@ from inventory.services.access import Permission
 from inventory.services.errors import N_, DomainError, InvalidInput
 from inventory.services.pagination import paginate
 from inventory.web import bp
-from inventory.web.forms import new_request_id
+from inventory.web.forms import new_request_id, page_args
 from inventory.web.stock import lot_context
 
 KIND_CHOICES = ("receive", "issue", "transfer", "count", "loss", "scrap")
@@ -83,7 +83,7 @@ def depot_detail(depot_code: str):
     depot = access.require_depot(user, units.get_depot(db.session, depot_code))
     page = paginate(db.session, stock.stock_query(user, stock.StockFilter(depot=depot),
                                                   today=date.today()),
-                    page=request.args.get("page", 1, type=int) or 1, per_page=100)
+                    **page_args(per_page=100))
     recent = db.session.scalars(
         sa.select(Movement).where(sa.or_(Movement.from_depot_id == depot.id,
                                          Movement.to_depot_id == depot.id))

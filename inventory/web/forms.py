@@ -5,11 +5,12 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import render_template
-from marshmallow import ValidationError
+from flask import render_template, request
+from marshmallow import Schema, ValidationError
 
 from inventory.extensions import db
 from inventory.i18n import translate_tree
+from inventory.schemas.common import PageArgs
 from inventory.services.errors import InvalidInput
 
 T = TypeVar("T")
@@ -36,3 +37,27 @@ def render_form(template: str, form: dict[str, Any], errors: dict[str, Any], **c
 def new_request_id() -> str:
     """A request id rendered into each booking form, so a double submit books once."""
     return str(uuid.uuid4())
+
+
+def page_args(*, per_page: int | None = None) -> dict[str, int]:
+    """`page` and `per_page` of the query string, validated (a bad one is a 422 naming it);
+    a fixed `per_page` overrides the query's."""
+    raw = {k: v for k, v in request.args.items() if k in ("page", "per_page") and v.strip()}
+    if per_page is not None:
+        raw.pop("per_page", None)
+    args = PageArgs().load(raw)
+    return {**args, "per_page": per_page} if per_page is not None else args
+
+
+def filter_args(schema: Schema, raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A list page's filters: (arguments, {field: [messages]}). Invalid filters are dropped
+    (and reported) while the valid ones still apply."""
+    try:
+        return schema.load(raw), {}
+    except ValidationError as error:
+        messages = error.messages if isinstance(error.messages, dict) else {}
+        kept = {k: v for k, v in raw.items() if k not in messages}
+        try:
+            return schema.load(kept), translate_tree(messages)
+        except ValidationError:
+            return schema.load({}), translate_tree(messages)

@@ -100,7 +100,8 @@ def depot_minimums(code: str):
     if request.method == "POST":
         values, errors = _minimum_values(request.form, items)
         if not errors:
-            count = norms.set_minimums(db.session, depot, values)
+            count = norms.set_minimums(db.session, depot, values, actor=current_actor(),
+                                       now=utcnow())
             alerts.mark_stale(db.session)
             db.session.commit()
             flash(translate(N_("%(count)s minimums set for %(depot)s."), count=count,

@@ -16,7 +16,7 @@ from inventory.services.errors import N_, NotFound
 from inventory.services.movements import get_lot
 from inventory.services.pagination import paginate
 from inventory.web import bp
-from inventory.web.forms import new_request_id
+from inventory.web.forms import new_request_id, page_args
 
 
 @bp.get("/stock")
@@ -47,10 +47,10 @@ def lot_context(lot_code: str) -> dict:
         user, stock.StockFilter(lot=lot, include_empty=True), today=date.today()))) if lot else []
     if lot is None or (not balances and user.unit_id is not None):
         raise NotFound(N_("Lot %(code)s not found."), code=lot_code)
-    history = stock.lot_history(db.session, user, lot)
+    history = paginate(db.session, stock.lot_history(db.session, user, lot), **page_args())
     return {"lot": lot, "balances": balances, "today": date.today(), "history": history,
             "fefo_hints": _fefo_hints(lot, balances),
-            "reversed_ids": {m.reverses_id for m in history if m.reverses_id},
+            "reversed_ids": stock.reversed_ids(db.session, lot),
             "depots": stock.visible_depots(db.session, user),
             "all_depots": stock.all_depots(db.session)}
 

@@ -8,22 +8,34 @@ from inventory.extensions import db
 from inventory.i18n import translate
 from inventory.models import Unit, utcnow
 from inventory.schemas.common import form_data
-from inventory.schemas.units import DepotEditIn, DepotIn, StorageLocationIn, UnitEditIn, UnitIn
+from inventory.schemas.units import (DepotEditIn, DepotIn, StorageLocationEditIn,
+                                    StorageLocationIn, UnitEditIn, UnitIn)
 from inventory.services import access, alerts, stock, units
+from inventory.services import unit_tree as unit_tree_service
 from inventory.services.access import Permission
 from inventory.services.errors import N_, field_error
 from inventory.web import bp
-from inventory.web.forms import render_form, try_submit
+from inventory.services.pagination import paginate
+from inventory.web.forms import page_args, render_form, try_submit
 
 
 @bp.get("/units")
 @permission_required(Permission.VIEW)
 def unit_tree():
+    """A few tiers of the tree below `?root=CODE` (default: the top of the user's area), or
+    the units matching `?q=` (code or name), a page at a time."""
     user = current_actor()
-    tree = stock.unit_tree(db.session, user)
-    return render_template("units/tree.html", units=tree,
+    q = request.args.get("q", "").strip()[:100]
+    found = paginate(db.session, unit_tree_service.search(user, q), **page_args()) if q \
+        else None
+    root_code = request.args.get("root", "").strip()
+    view = None if q else unit_tree_service.tree_view(
+        db.session, user, root=units.get_unit(db.session, root_code) if root_code else None)
+    shown = found.items if found else view.units
+    return render_template("units/tree.html", view=view, found=found, q=q,
+                           units=view.units if view else [],
                            depot_totals=stock.pieces_by_depot(db.session, user),
-                           base_depth=min((u.depth for u in tree), default=0))
+                           base_depth=min((u.depth for u in shown), default=0))
 
 
 def _parent(code: str | None) -> Unit | None:
@@ -127,5 +139,35 @@ def storage_location_add(code: str):
         db.session.commit()
         flash(translate(N_("Storage location %(code)s added."), code=location.code), "success")
     else:
-        flash(" ".join(f"{name}: {' '.join(msgs)}" for name, msgs in errors.items()), "error")
+        flash(" ".join(translate(N_("%(field)s: %(value)s"), value=" ".join(msgs),
+                                 field=translate(LOCATION_FIELDS.get(name, name)))
+                       for name, msgs in errors.items()), "error")
+    return redirect(url_for("web.depot_form", code=code))
+
+
+LOCATION_FIELDS = {"code": N_("Code"), "name": N_("Name")}
+
+
+@bp.post("/admin/depots/<code>/locations/<location_code>/edit")
+@permission_required(Permission.MANAGE_CATALOGUE)
+def storage_location_edit(code: str, location_code: str):
+    """Rename a storage location (the code stays: labels may print it)."""
+    depot = access.require_depot(current_actor(), units.get_depot(db.session, code))
+    location = units.get_storage_location(db.session, depot, location_code)
+    name = StorageLocationEditIn().load(form_data(request.form))["name"]
+    units.rename_storage_location(db.session, location, name=name, now=utcnow(),
+                                  actor=current_actor())
+    db.session.commit()
+    flash(translate(N_("Storage location %(code)s saved."), code=location.code), "success")
+    return redirect(url_for("web.depot_form", code=code))
+
+
+@bp.post("/admin/depots/<code>/locations/<location_code>/remove")
+@permission_required(Permission.MANAGE_CATALOGUE)
+def storage_location_remove(code: str, location_code: str):
+    depot = access.require_depot(current_actor(), units.get_depot(db.session, code))
+    location = units.get_storage_location(db.session, depot, location_code)
+    units.remove_storage_location(db.session, location, now=utcnow(), actor=current_actor())
+    db.session.commit()
+    flash(translate(N_("Storage location %(code)s removed."), code=location_code), "success")
     return redirect(url_for("web.depot_form", code=code))

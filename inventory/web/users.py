@@ -6,31 +6,30 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
-from marshmallow import ValidationError
 
+from inventory import audit_text
 from inventory.auth import current_actor, permission_required
 from inventory.extensions import db
-from inventory.i18n import translate, translate_tree
+from inventory.i18n import translate
 from inventory.models import ApiToken, User, utcnow
-from inventory.schemas.common import PageArgs, form_data
-from inventory.schemas.users import AuditArgs, UserEditIn, UserIn
+from inventory.schemas.common import form_data
+from inventory.schemas.users import AuditArgs, TokenIn, UserEditIn, UserIn
 from inventory.services import access, stock, units, users
 from inventory.services.access import Permission
 from inventory.services.errors import N_, field_error
 from inventory.services.pagination import paginate
 from inventory.web import bp
-from inventory.web.forms import render_form, try_submit
-
-
-def _page_args() -> dict:
-    return PageArgs().load({k: v for k, v in request.args.items() if k in ("page", "per_page")})
+from inventory.web.forms import filter_args, page_args, render_form, try_submit
 
 
 @bp.get("/admin/users")
 @permission_required(Permission.MANAGE_USERS)
 def user_list():
-    page = paginate(db.session, sa.select(User).order_by(User.username), **_page_args())
-    return render_template("admin/users.html", page=page)
+    """The users the administrator may manage (its area), searchable by name."""
+    q = request.args.get("q", "").strip()[:100]
+    stmt = users.user_query(db.session, actor=current_actor(), q=q)
+    page = paginate(db.session, stmt, **page_args())
+    return render_template("admin/users.html", page=page, q=q)
 
 
 def _scope_unit(actor: User, unit_code: str | None):
@@ -58,7 +57,7 @@ def _save_user(form: dict, user: User | None) -> User:
 @bp.route("/admin/users/<username>/edit", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_USERS)
 def user_form(username: str | None = None):
-    user = users.get_user(db.session, username) if username else None
+    user = users.get_user(db.session, username, actor=current_actor()) if username else None
     if request.method == "POST":
         form = form_data(request.form, checkboxes=("is_active",) if user else ())
         saved, errors = try_submit(lambda: _save_user(form, user))
@@ -81,8 +80,8 @@ def user_form(username: str | None = None):
 @bp.post("/admin/users/<username>/tokens")
 @permission_required(Permission.MANAGE_USERS)
 def token_create(username: str):
-    user = users.get_user(db.session, username)
-    name = request.form.get("name", "").strip()[:100]
+    user = users.get_user(db.session, username, actor=current_actor())
+    name = TokenIn().load({"name": request.form.get("name", "").strip()})["name"]
     token = users.create_token(db.session, user=user, now=utcnow(), name=name,
                                actor=current_actor())
     db.session.commit()
@@ -103,22 +102,23 @@ def token_revoke(token_id: int):
 def audit_log():
     """Who did what and when: sign-ins (failed ones too), role changes, administrative edits."""
     raw = {k: v for k, v in request.args.items() if v.strip()}
-    try:
-        args, errors = AuditArgs().load(raw), {}
-    except ValidationError as error:
-        args, errors = AuditArgs().load({}), translate_tree(error.messages)
+    args, errors = filter_args(AuditArgs(), raw)
     paging = {"page": args.pop("page"), "per_page": args.pop("per_page")}
     for key, days in (("since", 0), ("until", 1)):  # whole days in the app's time zone
         if args.get(key):
             args[key] = local_day_start(args[key] + timedelta(days=days),
                                         current_app.config["TIMEZONE"])
-    page = paginate(db.session, users.audit_query(db.session, **args), **paging)
+    page = paginate(db.session, users.audit_query(db.session, viewer=current_actor(), **args),
+                    **paging)
     return render_template("admin/audit.html", page=page, args=raw, errors=errors,
-                           actions=AUDIT_ACTIONS), 422 if errors else 200
+                           actions=audit_text.filter_choices()), 422 if errors else 200
 
 
-AUDIT_ACTIONS = ("login", "login.failed", "login.throttled", "user.", "token.", "unit.",
-                 "depot.", "item.")
+# The audit log in the reader's language (inventory/audit_text.py).
+bp.add_app_template_global(audit_text.action_label, "audit_action")
+bp.add_app_template_global(audit_text.audit_detail, "audit_detail")
+bp.add_app_template_global(audit_text.audit_subject, "audit_subject")
+bp.add_app_template_global(audit_text.field_name, "audit_field")
 
 
 def local_day_start(day: date, zone: str) -> datetime:

@@ -88,6 +88,29 @@ def test_administrative_edits_are_recorded_through_pages_and_api(client, app, wo
             } <= recorded
 
 
+def test_depot_minimum_changes_are_recorded_and_shown(client, app, world):
+    login(client, "bureau")
+    for quantity in ("5", "8", ""):  # set, change, remove
+        assert client.post("/admin/depots/DEP-D1/minimums",
+                           data={"min.1010101": quantity}).status_code == 302
+    client.post("/admin/depots/DEP-D1/minimums", data={"min.1010101": ""})  # no change
+    assert [(e[0], e[1], e[2], e[3]) for e in _events(app, action="depot.minimum")] == [
+        ("depot.minimum", "bureau", "depot:DEP-D1", f"item=1010101 minimum={change}")
+        for change in ("0->5", "5->8", "8->0")]
+    admin = app.test_client()
+    login(admin, "admin")
+    page = admin.get("/admin/audit?action=depot.").get_data(as_text=True)
+    assert "修改仓库最低库存" in page and "物资：1010101，最低库存：5 → 8" in page
+
+
+def test_the_audit_filter_offers_every_kind_of_record(client, world):
+    login(client, "admin")
+    page = client.get("/admin/audit?lang=en").get_data(as_text=True)
+    for prefix in ("login", "user.", "token.", "unit.", "depot.", "item.", "partner.",
+                   "agreement.", "event."):
+        assert f'<option value="{prefix}"' in page, prefix
+
+
 def test_command_line_changes_are_recorded_too(app, world, runner):
     assert runner.invoke(args=["create-user", "cliuser", "--role", "viewer", "--password-stdin"],
                          input="long-enough-pw\n").exit_code == 0
@@ -106,19 +129,25 @@ def test_the_audit_page_is_for_administrators_and_filters(client, app, world):
     client.post("/admin/users/keeper/edit", data={"role": "viewer", "unit_code": "S1",
                                                   "is_active": "1"})
     page = client.get("/admin/audit").get_data(as_text=True)
-    assert "login.failed" in page and "user.update" in page and "role keeper-&gt;viewer" in page
+    # in the reader's language: actions, subjects and details in words (codes as titles)
+    assert 'title="login.failed">登录失败' in page and 'title="user.update">修改用户' in page
+    assert "角色：库管员 → 只读用户" in page and "用户 keeper" in page
+    english = client.get("/admin/audit?lang=en").get_data(as_text=True)
+    assert "Sign-in failed" in english and "Role: Depot keeper → Viewer" in english
+    client.get("/admin/audit?lang=zh")
     filtered = client.get("/admin/audit?action=login.failed").get_data(as_text=True)
-    assert "login.failed" in filtered and "user.update" not in filtered
+    assert 'title="login.failed"' in filtered and 'title="user.update"' not in filtered
     by_user = client.get("/admin/audit?who=keeper").get_data(as_text=True)
-    assert "user:keeper" in by_user and "user:viewer" not in by_user
-    assert "role keeper" in client.get("/admin/audit?q=role+keeper").get_data(as_text=True)
+    assert "用户 keeper" in by_user and "用户 viewer" not in by_user
+    assert "库管员" in client.get("/admin/audit?q=role+keeper").get_data(as_text=True)
     today = utcnow().date()
-    assert "user.update" in client.get(
+    assert 'title="user.update"' in client.get(
         f"/admin/audit?since={today - timedelta(days=1)}&until={today + timedelta(days=1)}"
     ).get_data(as_text=True)
-    assert "user.update" not in client.get(
+    assert 'title="user.update"' not in client.get(
         f"/admin/audit?until={today - timedelta(days=2)}").get_data(as_text=True)
-    assert client.get("/admin/audit?since=not-a-date").status_code == 422
+    bad = client.get("/admin/audit?since=not-a-date")
+    assert bad.status_code == 422 and "起始日期：" in bad.get_data(as_text=True)  # the field, named
 
 
 def test_audit_pages_keep_their_filters(client, app, world):
