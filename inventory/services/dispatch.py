@@ -41,7 +41,7 @@ def transition(session: Session, order: DispatchOrder, target: OrderStatus, **va
     current = order.status
     if target not in TRANSITIONS[current]:
         raise InvalidTransition(N_("Order %(code)s is %(status)s; it cannot become %(target)s."),
-                                code=order.code, status=current.value, target=target.value)
+                                code=order.code, status=current, target=target)
     result = session.execute(
         sa.update(DispatchOrder).where(DispatchOrder.id == order.id,
                                        DispatchOrder.status == current)
@@ -65,7 +65,7 @@ def lock(session: Session, order: DispatchOrder, statuses: Sequence[OrderStatus]
     if result.rowcount != 1:
         session.refresh(order, ["status"])
         raise InvalidTransition(N_("Order %(code)s is %(status)s; that is not possible now."),
-                                code=order.code, status=order.status.value)
+                                code=order.code, status=order.status)
     refresh_allocations(session, order)
 
 
@@ -189,7 +189,7 @@ def estimate(order: DispatchOrder) -> float | None:
 def _require_draft(order: DispatchOrder) -> None:
     if order.status is not OrderStatus.DRAFT:
         raise InvalidTransition(N_("Order %(code)s is %(status)s; only a draft can be changed."),
-                                code=order.code, status=order.status.value)
+                                code=order.code, status=order.status)
 
 
 def set_lines(session: Session, user: User, order: DispatchOrder,

@@ -66,11 +66,11 @@ def pick(session: Session, actor: Actor, depot: Depot, command: dict[str, Any],
     here = [a for a in order.allocations if a.depot_id == depot.id and a.item_id == lot.item_id]
     if not here:
         raise PickRefused(N_("%(item)s is not to be picked at %(depot)s for order %(order)s."),
-                          item=lot.item.name, depot=depot.code, order=order.code)
+                          item=lot.item, depot=depot.code, order=order.code)
     left = sum(a.outstanding for a in here)
     if quantity > left:
         raise PickRefused(N_("Too many: only %(left)s of %(item)s are still to pick here for "
-                             "order %(order)s."), left=left, item=lot.item.name, order=order.code)
+                             "order %(order)s."), left=left, item=lot.item, order=order.code)
     chunks, warnings = _chunks(session, order, depot, lot, here, quantity, now,
                                command.get("owner_code"))
     booked = [_book(session, actor, order, depot, chunk, take, kind, command, now, number)
@@ -107,7 +107,7 @@ def _chunks(session: Session, order: DispatchOrder, depot: Depot, lot: Lot,
             warnings.append(warning)
     if remaining > 0:
         raise PickRefused(N_("Too many: only %(left)s of %(item)s are still to pick here for "
-                             "order %(order)s."), left=quantity - remaining, item=lot.item.name,
+                             "order %(order)s."), left=quantity - remaining, item=lot.item,
                           order=order.code)
     return chunks, warnings
 
@@ -182,7 +182,7 @@ def _book(session: Session, actor: Actor, order: DispatchOrder, depot: Depot,
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         raise PickRefused(N_("Too many: only %(left)s of %(item)s are still to pick here for "
-                             "order %(order)s."), left=chunk.outstanding, item=chunk.lot.item.name,
+                             "order %(order)s."), left=chunk.outstanding, item=chunk.lot.item,
                           order=order.code)
     session.refresh(chunk)
     actor = Actor(user=actor.user, request_id=actor.request_id, request_hash=actor.request_hash,

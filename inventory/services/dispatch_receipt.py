@@ -134,7 +134,7 @@ def receive_calloff(session: Session, user: User, calloff: CallOff, *, quantity:
                 depot_id=target.id).execution_options(synchronize_session=False))
     if result.rowcount != 1:
         raise InvalidTransition(N_("Call-off %(code)s is %(status)s; it cannot be received."),
-                                code=calloff.code, status=calloff.status.value)
+                                code=calloff.code, status=calloff.status)
     session.refresh(calloff)
     lot = movements.find_or_create_lot(
         session, item=calloff.item, now=now, batch_no=batch_no or calloff.code,

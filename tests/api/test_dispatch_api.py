@@ -189,3 +189,28 @@ def test_openapi_documents_the_dispatch_endpoints(client):
                  "/api/v1/dispatch-orders/{code}/receive"):
         assert path in paths
     assert "requestBody" in paths["/api/v1/dispatch-orders"]["post"]
+
+
+def test_refusals_name_statuses_and_items_in_the_users_language(client, api):
+    ev = event(client, api["dispatcher"])
+    code = order(client, api["dispatcher"], ev["code"],
+                 lines=[{"item_code": "1020101", "quantity": 10}])["code"]
+    url = f"/api/v1/dispatch-orders/{code}"
+    client.post(f"{url}/approve", headers=api["bureau"])
+    again = client.post(f"{url}/approve", headers=api["bureau"])
+    assert again.status_code == 409
+    assert again.json["detail"] == f"调拨单 {code} 当前为 已批准，只有草稿可以修改。"
+    english = {**api["bureau"], "Accept-Language": "en"}
+    again = client.post(f"{url}/approve", headers=english)
+    assert again.json["detail"] == (f"Order {code} is Approved for dispatch; only a draft can "
+                                    "be changed.")
+    over = client.post("/api/v1/movements", headers={**api["keeper"], "Accept-Language": "en"},
+                       json={"request_id": str(uuid.uuid4()), "kind": "issue",
+                             "depot_code": "DEP-S1", "lot_code": "Q1", "quantity": 11,
+                             "order_code": code})
+    assert over.status_code == 409
+    assert "of Quilt are still to pick" in over.json["detail"] and "棉被" not in over.json["detail"]
+    client.post(f"{url}/cancel", headers=api["dispatcher"])
+    cancelled = client.post(f"{url}/cancel", headers=api["dispatcher"])
+    assert cancelled.status_code == 409 and "已取消" in cancelled.json["detail"]
+    assert "cancelled" not in cancelled.json["detail"]
