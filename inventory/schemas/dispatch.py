@@ -170,6 +170,8 @@ class OrderOut(BaseSchema):
     vehicle = fields.String()
     driver = fields.String()
     received_at = UtcDateTime(allow_none=True)
+    # Everything arrived (shipment and call-offs): the end of the request-to-receipt time.
+    completed_at = UtcDateTime(allow_none=True)
     cancelled_at = UtcDateTime(allow_none=True)
 
 

@@ -34,12 +34,19 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
 }
 # Statuses in which allocations hold reservations (quantity − picked) on their balances.
 RESERVING = (OrderStatus.APPROVED, OrderStatus.PICKING)
+# Once everything has arrived an order is received: one met only by call-offs straight from
+# approved (nothing to pick or ship), one with a shipment once that shipment is in.
+COMPLETING = frozenset({OrderStatus.APPROVED, OrderStatus.DISPATCHED})
 
 
-def transition(session: Session, order: DispatchOrder, target: OrderStatus, **values) -> None:
-    """Move `order` to `target` if allowed, atomically (compare-and-set on the status)."""
+def transition(session: Session, order: DispatchOrder, target: OrderStatus, *,
+               completing: bool = False, **values) -> None:
+    """Move `order` to `target` if allowed, atomically (compare-and-set on the status).
+    `completing` also allows approved → received (everything delivered by call-offs)."""
     current = order.status
-    if target not in TRANSITIONS[current]:
+    allowed = TRANSITIONS[current] | (
+        {OrderStatus.RECEIVED} if completing and current in COMPLETING else set())
+    if target not in allowed:
         raise InvalidTransition(N_("Order %(code)s is %(status)s; it cannot become %(target)s."),
                                 code=order.code, status=current, target=target)
     result = session.execute(

@@ -308,7 +308,7 @@ def describe(session: Session, user: User, order: DispatchOrder,
                  "picked": a.picked} for a in pick_list(order, depot)]
     if order.status in RESERVING and depot is not None and here:
         action = "pick"
-    elif order.status is OrderStatus.DISPATCHED:
+    elif order.status is OrderStatus.DISPATCHED and order.received_at is None:
         action = "receive"
     else:
         action = "view"

@@ -158,6 +158,11 @@ def order_dispatch(code: str):
 @permission_required(Permission.BOOK_STOCK)
 def order_receive(code: str):
     order = dispatch.get_order(db.session, current_actor(), code)
+    try:
+        dispatch_receipt.require_receivable(order)
+    except DomainError as refused:  # a clear word instead of a form that cannot be sent
+        return render_template("dispatch/receive.html", order=order, form={}, errors={},
+                               depots=[], refused=_message(refused)), refused.status
     form = {"depot_code": order.to_depot.code if order.to_depot else None}
     errors: dict = {}
     if request.method == "POST":

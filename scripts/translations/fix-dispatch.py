@@ -10,4 +10,19 @@ T = {
         "调拨单 %(order)s 当前为 %(status)s，拣货已不能冲销。差异请在接收时登记。",
     "The pick of movement %(id)s is no longer on order %(order)s.":
         "流水 %(id)s 的拣货已不在调拨单 %(order)s 上。",
+    "Everything arrived": "全部到货",
+    "Only agreement call-offs supply this order: it is received when every call-off has been "
+    "delivered.":
+        "本调拨单仅由协议调用供货：所有调用单到货后即为已接收。",
+    "Order %(code)s has been received already.": "调拨单 %(code)s 已接收。",
+    "Order %(code)s is %(status)s: nothing is on the way to receive yet.":
+        "调拨单 %(code)s 当前为 %(status)s：尚无在途物资可接收。",
+    "Order %(code)s was cancelled; there is nothing to receive.":
+        "调拨单 %(code)s 已取消，没有可接收的物资。",
+    "Shipment received": "运输物资接收",
+    "The shipment of order %(code)s was received already; the order is complete when its "
+    "call-offs are delivered.":
+        "调拨单 %(code)s 的运输物资已接收；协议调用到货后调拨单即完成。",
+    "The shipment was received; the order is complete when its call-offs are delivered.":
+        "运输物资已接收；协议调用到货后调拨单即完成。",
 }

@@ -2,13 +2,15 @@
 receive, distribute, report; in Chinese and English; errors in place."""
 import io
 import re
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from inventory.extensions import db
-from inventory.models import Balance, Distribution, DispatchOrder, OrderStatus, Unit
+from inventory.models import (Agreement, AgreementLine, AgreementMode, Balance, Distribution,
+                              DispatchOrder, Item, OrderStatus, Partner, Unit, utcnow)
 from inventory.services import ledger
 from tests import factories
 from tests.conftest import login
@@ -142,7 +144,10 @@ def test_adjusting_and_illegal_actions(client, world, shelter):
     assert client.post(f"/dispatch/orders/{order}/cancel", data={"reason": "x"}).status_code == 302
     response = client.post(f"/dispatch/orders/{order}/cancel")
     assert response.status_code == 409  # already cancelled
-    assert client.get(f"/dispatch/orders/{order}/receive").status_code in (200, 409)
+    receive = client.get(f"/dispatch/orders/{order}/receive")
+    page = receive.get_data(as_text=True)
+    assert receive.status_code == 409 and 'data-testid="not-receivable"' in page
+    assert f"调拨单 {order} 已取消，没有可接收的物资。" in page and 'name="depot_code"' not in page
 
 
 def test_order_label_and_qr_link(client, world, shelter):
@@ -155,3 +160,41 @@ def test_order_label_and_qr_link(client, world, shelter):
     assert response.status_code == 302 and response.headers["Location"].endswith(
         f"/dispatch/orders/{order}")
     assert client.get("/dispatch/orders/DO-NOPE").status_code == 404
+
+
+@pytest.fixture
+def torch_agreement(app, world):
+    """Torches are in no depot: only a partner's agreement supplies them."""
+    with app.app_context():
+        get = lambda model, **kw: db.session.scalar(sa.select(model).filter_by(**kw))  # noqa: E731
+        agreement = Agreement(code="AG-L", partner=Partner(code="P3", name="Torch Co",
+                                                           created_at=utcnow()),
+                              owner=get(Unit, code="D1"), mode=AgreementMode.STOCK,
+                              valid_from=date.today() - timedelta(1),
+                              valid_to=date.today() + timedelta(90), lead_time_hours=4,
+                              created_at=utcnow())
+        agreement.lines = [AgreementLine(item=get(Item, code="1060101"), quantity=100)]
+        db.session.add(agreement)
+        db.session.commit()
+
+
+def test_an_order_met_only_by_call_offs_is_received_through_the_pages(client, app, world,
+                                                                      shelter, torch_agreement):
+    login(client, "admin")
+    event = new_event(client)
+    order = new_order(client, event, item_code=["1060101"], quantity=["6"])
+    early = client.get(f"/dispatch/orders/{order}/receive")
+    assert early.status_code == 409
+    assert f"调拨单 {order} 当前为 草稿：尚无在途物资可接收。" in early.get_data(as_text=True)
+    assert client.post(f"/dispatch/orders/{order}/approve").status_code == 302
+    page = client.get(f"/dispatch/orders/{order}").get_data(as_text=True)
+    assert 'data-testid="calloffs-only"' in page and 'data-testid="dispatch"' not in page
+    calloff = re.search(r'action="/dispatch/call-offs/([^/"]+)/receive"', page).group(1)
+    response = client.post(f"/dispatch/call-offs/{calloff}/receive", data={
+        "quantity": "6", "batch_no": "L1", "depot_code": "DEP-S1C1"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    page = client.get(f"/dispatch/orders/{order}").get_data(as_text=True)
+    assert 'data-testid="order-status">已接收' in page and 'data-testid="completed-at"' in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(DispatchOrder.status)) is OrderStatus.RECEIVED
+        assert ledger.verify(db.session) == []
