@@ -17,7 +17,7 @@ from inventory.services.access import Permission
 from inventory.services.errors import N_, NotFound, field_error
 from inventory.services.pagination import paginate
 from inventory.web import bp
-from inventory.web.dispatch_views import after_action, order_context
+from inventory.web.dispatch_views import after_action, form_int, order_context
 from inventory.web.forms import render_form, try_submit
 
 
@@ -78,7 +78,7 @@ def order_lines(code: str):
     order = dispatch.get_order(db.session, current_actor(), code)
 
     def action():
-        lines = [(line.item, _int(request.form.get(f"line-{line.id}"), f"line-{line.id}"))
+        lines = [(line.item, form_int(request.form.get(f"line-{line.id}"), f"line-{line.id}"))
                  for line in order.lines]
         return dispatch.set_lines(db.session, current_actor(), order,
                                   [(item, q) for item, q in lines if q], now=utcnow())
@@ -92,12 +92,12 @@ def order_adjust(code: str):
     order = dispatch.get_order(db.session, current_actor(), code)
 
     def action():
-        quantities = {a.id: _int(request.form.get(f"quantity-{a.id}"), f"quantity-{a.id}")
+        quantities = {a.id: form_int(request.form.get(f"quantity-{a.id}"), f"quantity-{a.id}")
                       for a in order.allocations if f"quantity-{a.id}" in request.form}
         additions = []
         if request.form.get("add_balance"):
             additions = [(_balance(request.form["add_balance"]),
-                          _int(request.form.get("add_quantity"), "add_quantity"))]
+                          form_int(request.form.get("add_quantity"), "add_quantity"))]
         return dispatch.adjust(db.session, current_actor(), order, now=utcnow(),
                                quantities=quantities, additions=additions)
     _, errors = try_submit(action)
@@ -140,13 +140,6 @@ def order_cancel(code: str):
     dispatch.cancel(db.session, current_actor(), order, now=utcnow(),
                     reason=request.form.get("reason", "")[:500])
     return after_action(order, {}, N_("Order cancelled; reservations released."))
-
-
-def _int(value: str | None, name: str) -> int:
-    try:
-        return int((value or "0").strip() or 0)
-    except ValueError:
-        raise field_error(name, N_("Not a valid whole number.")) from None
 
 
 def _balance(key: str) -> Balance:

@@ -17,7 +17,7 @@ from inventory.i18n import translate, translate_tree
 from inventory.label_images import Label, label_svg
 from inventory.models import Depot, DispatchOrder, Lot, OrderStatus, utcnow
 from inventory.schemas.common import form_data
-from inventory.schemas.dispatch import CallOffReceiveIn, DispatchIn
+from inventory.schemas.dispatch import MAX_QUANTITY, CallOffReceiveIn, DispatchIn
 from inventory.schemas.movements import MovementIn
 from inventory.services import (access, bookings, dispatch, dispatch_picking, dispatch_receipt,
                                 dispatch_sources,
@@ -62,6 +62,18 @@ def after_action(order: DispatchOrder, errors: dict, message: str):
     db.session.commit()
     flash(translate(message), "success")
     return redirect(url_for("web.order_detail", code=order.code))
+
+
+def form_int(value: str | None, name: str, maximum: int = MAX_QUANTITY) -> int:
+    """A whole number 0..maximum typed into field `name` (blank: 0); else InvalidInput."""
+    try:
+        number = int((value or "0").strip() or 0)
+    except ValueError:
+        raise field_error(name, N_("Not a valid whole number.")) from None
+    if not 0 <= number <= maximum:
+        raise field_error(name, N_("Enter a whole number from 0 to %(maximum)s."),
+                          maximum=f"{maximum:,}")
+    return number
 
 
 def _filled(form) -> dict:
@@ -181,9 +193,7 @@ def _receive(order: DispatchOrder, form: dict) -> DispatchOrder:
     for a in order.allocations:
         value = form.get(f"received-{a.id}")
         if a.picked and value is not None:
-            if not str(value).isdigit():
-                raise field_error(f"received-{a.id}", N_("Not a valid whole number."))
-            quantities[a.id] = int(value)
+            quantities[a.id] = form_int(value, f"received-{a.id}")
     depot = units.get_depot(db.session, form["depot_code"]) if form.get("depot_code") else None
     return dispatch_receipt.receive(db.session, current_actor(), order, now=utcnow(),
                                     depot=depot, by_allocation=quantities,

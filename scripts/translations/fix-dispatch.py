@@ -25,4 +25,5 @@ T = {
         "调拨单 %(code)s 的运输物资已接收；协议调用到货后调拨单即完成。",
     "The shipment was received; the order is complete when its call-offs are delivered.":
         "运输物资已接收；协议调用到货后调拨单即完成。",
+    "Enter a whole number from 0 to %(maximum)s.": "请输入 0 至 %(maximum)s 之间的整数。",
 }

@@ -214,3 +214,25 @@ def test_refusals_name_statuses_and_items_in_the_users_language(client, api):
     cancelled = client.post(f"{url}/cancel", headers=api["dispatcher"])
     assert cancelled.status_code == 409 and "已取消" in cancelled.json["detail"]
     assert "cancelled" not in cancelled.json["detail"]
+
+
+def test_times_out_of_range_are_a_422_naming_the_field(client, api):
+    for value in ("0001-01-01T00:00:00", "0001-01-01T00:00:00+08:00", "9999-12-31T23:59:59-05:00"):
+        response = client.post("/api/v1/events", headers=api["dispatcher"], json={
+            "name": "x", "unit_code": "D1", "started_at": value})
+        assert response.status_code == 422 and "started_at" in response.json["errors"], value
+    ev = event(client, api["dispatcher"])
+    response = client.post("/api/v1/dispatch-orders", headers=api["dispatcher"], json={
+        "event_code": ev["code"], "to_unit_code": "S1C1", "people": 5,
+        "needed_by": "0001-01-01T00:00:00"})
+    assert response.status_code == 422 and "needed_by" in response.json["errors"]
+    code = order(client, api["dispatcher"], ev["code"],
+                 lines=[{"item_code": "1020101", "quantity": 1}])["code"]
+    client.post(f"/api/v1/dispatch-orders/{code}/approve", headers=api["bureau"])
+    client.post("/api/v1/movements", headers=api["keeper"], json={
+        "request_id": str(uuid.uuid4()), "kind": "issue", "depot_code": "DEP-S1",
+        "lot_code": "Q1", "quantity": 1, "order_code": code})
+    for name in ("departed_at", "eta"):
+        response = client.post(f"/api/v1/dispatch-orders/{code}/dispatch",
+                               headers=api["keeper"], json={name: "0001-01-01T00:00:00"})
+        assert response.status_code == 422 and name in response.json["errors"]

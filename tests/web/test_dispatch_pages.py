@@ -198,3 +198,55 @@ def test_an_order_met_only_by_call_offs_is_received_through_the_pages(client, ap
     with app.app_context():
         assert db.session.scalar(sa.select(DispatchOrder.status)) is OrderStatus.RECEIVED
         assert ledger.verify(db.session) == []
+
+
+def test_out_of_range_input_is_a_422_naming_the_field(client, world, shelter):
+    login(client, "admin")
+    for value in ("0001-01-01T00:00", "9999-12-31T23:59"):
+        response = client.post("/events/new", data={"name": "x", "unit_code": "D1",
+                                                     "started_at": value})
+        assert response.status_code == 422 and 'id="started_at-error"' in response.get_data(
+            as_text=True)
+    event = new_event(client)
+    for url in (f"/events/{event}/report", f"/events/{event}/report.xlsx",
+                f"/events/{event}/distributions"):
+        for day in ("0001-01-01", "9999-12-31", "2026-13-45", "yesterday"):
+            response = client.get(f"{url}?day={day}")
+            assert response.status_code == 422, (url, day)
+            assert "1900-01-01" in response.get_data(as_text=True) or day in (
+                "2026-13-45", "yesterday")
+    assert client.get(f"/events/{event}/report?day=2026-07-01").status_code == 200
+    response = client.post(f"/events/{event}/requests/new", data={
+        "to_unit_code": "S1C1", "people": "5", "needed_by": "0001-01-01T00:00"})
+    assert response.status_code == 422
+    order = new_order(client, event, item_code=["1020101"], quantity=["5"])
+    page = client.get(f"/dispatch/orders/{order}").get_data(as_text=True)
+    allocation = re.search(r'name="(quantity-\d+)"', page).group(1)
+    line = re.search(r'name="(line-\d+)"', page).group(1)
+    huge = "1" * 30
+    for url, data, field in ((f"/dispatch/orders/{order}/adjust", {allocation: huge}, allocation),
+                             (f"/dispatch/orders/{order}/adjust", {allocation: "-1"}, allocation),
+                             (f"/dispatch/orders/{order}/lines", {line: huge}, line),
+                             (f"/dispatch/orders/{order}/adjust",
+                              {"add_balance": "Q1|DEP-S1|S1", "add_quantity": huge},
+                              "add_quantity")):
+        response = client.post(url, data=data)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422, (url, data)
+        assert f'<p class="field-error" id="{field}-error">' in page and "100,000,000" in page
+    assert client.post(f"/dispatch/orders/{order}/approve").status_code == 302
+    assert client.post(f"/dispatch/orders/{order}/pick/DEP-S1",
+                       data={"payload": "/q/T/Q1"}).status_code == 303
+    for field in ("departed_at", "eta"):
+        response = client.post(f"/dispatch/orders/{order}/dispatch",
+                               data={field: "0001-01-01T00:00"})
+        assert f'id="{field}-error">请填写 1900-01-01' in response.get_data(as_text=True)
+        assert response.status_code == 422
+    assert client.post(f"/dispatch/orders/{order}/dispatch").status_code == 302
+    receive = client.get(f"/dispatch/orders/{order}/receive").get_data(as_text=True)
+    received = re.search(r'name="(received-\d+)"', receive).group(1)
+    for value in ("²", huge, "-3"):
+        response = client.post(f"/dispatch/orders/{order}/receive",
+                               data={"depot_code": "DEP-S1C1", received: value})
+        assert response.status_code == 422, value
+        assert f'id="{received}-error"' in response.get_data(as_text=True), value
