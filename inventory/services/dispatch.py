@@ -283,7 +283,8 @@ def _check_not_over(order: DispatchOrder) -> None:
 def approve(session: Session, user: User, order: DispatchOrder, *, now: datetime,
             approvers_required: int = 1) -> DispatchOrder:
     """A bureau user's approval. With the last approval needed, every allocation is reserved
-    (all or nothing: InsufficientStock when any is no longer free) and call-offs are made."""
+    and every call-off is made against what its agreement has left (all or nothing:
+    InsufficientStock when any stock is no longer free or any agreement is used up)."""
     access.require(user, Permission.APPROVE_DISPATCH)
     access.require_unit(user, order.to_unit)
     _require_draft(order)
@@ -304,9 +305,9 @@ def approve(session: Session, user: User, order: DispatchOrder, *, now: datetime
         reservations.reserve(session, lot_id=a.lot_id, depot_id=a.depot_id, owner_id=a.owner_id,
                              quantity=a.quantity, now=now, lot_code=a.lot.lot_code,
                              depot_code=a.depot.code)
-    for c in order.calloffs:
-        c.status, c.called_at = CallOffStatus.CALLED, now
-        c.due_at = now + timedelta(hours=c.lead_time_hours)
+    for c in order.calloffs:  # each still covered by its agreement, or nothing is approved
+        sources.claim(session, c, on=now.date())
+        c.called_at, c.due_at = now, now + timedelta(hours=c.lead_time_hours)
     session.flush()
     return order
 

@@ -26,4 +26,8 @@ T = {
     "The shipment was received; the order is complete when its call-offs are delivered.":
         "运输物资已接收；协议调用到货后调拨单即完成。",
     "Enter a whole number from 0 to %(maximum)s.": "请输入 0 至 %(maximum)s 之间的整数。",
+    "Agreement %(agreement)s has only %(left)s of %(item)s left to call off; call-off "
+    "%(calloff)s asks for %(quantity)s. Propose the order again.":
+        "协议 %(agreement)s 的 %(item)s 只剩 %(left)s 可调用，调用单 %(calloff)s 需要 "
+        "%(quantity)s。请重新生成调拨方案。",
 }

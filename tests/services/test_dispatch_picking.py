@@ -268,3 +268,50 @@ def test_reversing_a_transfer_pick_takes_it_back_from_the_destination(session, c
     assert (quilts.picked, quilts.transferred) == (0, 0)
     assert on_hand(session, "Q1", "DEP-S1C1") == 0 and on_hand(session, "Q1", "DEP-S1") == 50
     assert reserved(session, "Q1") == 20 and ledger.verify(session) == []
+
+
+def torch_agreement(session, quantity):
+    """Torches are in no depot: a partner's agreement is their only source."""
+    agreement = Agreement(code="AG-L", partner=Partner(code="P3", name="Torch Co",
+                                                       created_at=utcnow()),
+                          owner=get(session, Unit, code="D1"), mode=AgreementMode.STOCK,
+                          valid_from=date.today() - timedelta(10),
+                          valid_to=date.today() + timedelta(300), lead_time_hours=4,
+                          created_at=utcnow())
+    agreement.lines = [AgreementLine(item=get(session, Item, code=TORCH), quantity=quantity)]
+    session.add(agreement)
+    session.commit()
+    return agreement
+
+
+def test_two_drafts_cannot_call_off_more_than_the_agreement_has_left(session, ctx, world):
+    _, _, user = ctx
+    torch_agreement(session, 70)
+    first = order_for(session, ctx, [(TORCH, 60)])
+    second = order_for(session, ctx, [(QUILT, 5), (TORCH, 60)])
+    assert [c.quantity for c in first.calloffs] == [c.quantity for c in second.calloffs] == [60]
+    session.commit()
+    dispatch.approve(session, user("bureau"), first, now=utcnow())
+    session.commit()
+    with pytest.raises(InsufficientStock) as refused:
+        dispatch.approve(session, user("bureau"), second, now=utcnow())
+    assert refused.value.status == 409 and refused.value.params["left"] == 10
+    session.rollback()
+    second = dispatch.get_order(session, user("admin"), second.code)
+    assert second.status is OrderStatus.DRAFT and reserved(session, "Q1") == 0  # nothing half
+    assert [c.status for c in second.calloffs] == [CallOffStatus.PROPOSED]
+    dispatch.propose(session, user("dispatcher"), second, now=utcnow())  # what is left now
+    assert [c.quantity for c in second.calloffs] == [10]
+    dispatch.approve(session, user("bureau"), second, now=utcnow())
+    assert second.status is OrderStatus.APPROVED and reserved(session, "Q1") == 5
+
+
+def test_an_agreement_that_expired_since_the_proposal_calls_off_nothing(session, ctx, world):
+    _, _, user = ctx
+    agreement = torch_agreement(session, 70)
+    order = order_for(session, ctx, [(TORCH, 20)])
+    agreement.valid_to = date.today() - timedelta(1)
+    session.commit()
+    with pytest.raises(InsufficientStock):
+        dispatch.approve(session, user("bureau"), order, now=utcnow())
+    session.rollback()
