@@ -207,6 +207,7 @@ def calloffs_receive(code: str):
     depot = units.get_depot(db.session, data["depot_code"]) if data.get("depot_code") else None
     dispatch_receipt.receive_calloff(
         db.session, current_actor(), calloff, quantity=data["quantity"], now=utcnow(),
-        depot=depot, batch_no=data["batch_no"], expiry_date=data.get("expiry_date"))
+        depot=depot, batch_no=data["batch_no"], expiry_date=data.get("expiry_date"),
+        accept_excess=data["accept_excess"])
     db.session.commit()
     return CallOffOut().dump(calloff)

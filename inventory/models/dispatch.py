@@ -315,6 +315,13 @@ class CallOff(db.Model):
     item: Mapped[Item] = relationship()
     depot: Mapped[Depot | None] = relationship()
 
+    @property
+    def shortfall(self) -> int:
+        """What the partner delivered less than was called off (0 before delivery)."""
+        if self.status is not CallOffStatus.RECEIVED:
+            return 0
+        return max(self.quantity - self.received_quantity, 0)
+
 
 class Distribution(db.Model):
     """Goods handed to one household (发放) from a shelter or community depot.

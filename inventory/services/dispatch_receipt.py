@@ -170,14 +170,20 @@ def _book_receipt(session: Session, user: User, order: DispatchOrder, a: Dispatc
 
 def receive_calloff(session: Session, user: User, calloff: CallOff, *, quantity: int,
                     now: datetime, depot: Depot | None = None, batch_no: str = "",
-                    expiry_date: date | None = None) -> CallOff:
+                    expiry_date: date | None = None, accept_excess: bool = False) -> CallOff:
     """Book what the partner delivered under a call-off into the receiving depot (owned by
-    the destination unit); the call-off records quantity and time against its lead time."""
+    the destination unit); the call-off records quantity and time against its lead time.
+    Less than called off is kept as the call-off's shortfall; more is refused unless
+    `accept_excess` says the receiver takes it."""
     access.require(user, Permission.BOOK_STOCK)
     order = calloff.order
     target = access.require_depot(user, receiving_depot(order, depot))
     if quantity <= 0:
         raise field_error("quantity", N_("Quantity must be a whole number above zero."))
+    if quantity > calloff.quantity and not accept_excess:
+        raise field_error("quantity", N_("Only %(called)s were called off; tick \"accept more "
+                                         "than called off\" to book %(quantity)s."),
+                          called=calloff.quantity, quantity=quantity)
     lock(session, order, (OrderStatus.APPROVED, OrderStatus.PICKING, OrderStatus.DISPATCHED))
     result = session.execute(
         sa.update(CallOff).where(CallOff.id == calloff.id, CallOff.status == CallOffStatus.CALLED)

@@ -207,12 +207,15 @@ def calloff_receive(code: str):
     order = calloff.order
 
     def action():
-        data = CallOffReceiveIn().load(_filled(request.form))
+        data = CallOffReceiveIn().load(
+            {key: value for key, value in form_data(
+                request.form, checkboxes=("accept_excess",)).items() if value is not None})
         depot = units.get_depot(db.session, data["depot_code"]) if data.get("depot_code") \
             else None
         return dispatch_receipt.receive_calloff(
             db.session, current_actor(), calloff, quantity=data["quantity"], now=utcnow(),
-            depot=depot, batch_no=data["batch_no"], expiry_date=data.get("expiry_date"))
+            depot=depot, batch_no=data["batch_no"], expiry_date=data.get("expiry_date"),
+            accept_excess=data["accept_excess"])
     _, errors = try_submit(action)
     return after_action(order, errors, N_("Delivery under the call-off booked."))
 

@@ -30,4 +30,8 @@ T = {
     "%(calloff)s asks for %(quantity)s. Propose the order again.":
         "协议 %(agreement)s 的 %(item)s 只剩 %(left)s 可调用，调用单 %(calloff)s 需要 "
         "%(quantity)s。请重新生成调拨方案。",
+    "Only %(called)s were called off; tick \"accept more than called off\" to book "
+    "%(quantity)s.":
+        "只调用了 %(called)s；如要登记 %(quantity)s，请勾选“接收超出调用的数量”。",
+    "accept more than called off": "接收超出调用的数量",
 }

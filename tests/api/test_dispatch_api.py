@@ -1,11 +1,13 @@
 """The events and dispatch-orders API (contract.md): shapes, statuses, problems."""
 import uuid
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from inventory.extensions import db
-from inventory.models import Unit
+from inventory.models import (Agreement, AgreementLine, AgreementMode, Item, Partner, Unit,
+                              utcnow)
 from inventory.services import ledger
 from tests import factories
 
@@ -236,3 +238,39 @@ def test_times_out_of_range_are_a_422_naming_the_field(client, api):
         response = client.post(f"/api/v1/dispatch-orders/{code}/dispatch",
                                headers=api["keeper"], json={name: "0001-01-01T00:00:00"})
         assert response.status_code == 422 and name in response.json["errors"]
+
+
+def test_call_off_receipt_refuses_more_than_called_off_and_records_a_shortfall(client, app, api):
+    with app.app_context():
+        item = db.session.scalar(sa.select(Item).where(Item.code == "1060101"))  # in no depot
+        agreement = Agreement(code="AG-L", partner=Partner(code="P3", name="Torch Co",
+                                                           created_at=utcnow()),
+                              owner=db.session.scalar(sa.select(Unit).where(Unit.code == "D1")),
+                              mode=AgreementMode.STOCK, valid_from=date.today() - timedelta(1),
+                              valid_to=date.today() + timedelta(90), lead_time_hours=4,
+                              created_at=utcnow())
+        agreement.lines = [AgreementLine(item=item, quantity=100)]
+        db.session.add(agreement)
+        db.session.commit()
+    ev = event(client, api["dispatcher"])
+    codes = [order(client, api["dispatcher"], ev["code"],
+                   lines=[{"item_code": "1060101", "quantity": 10}])["code"] for _ in range(2)]
+    calloffs = []
+    for code in codes:
+        approved = client.post(f"/api/v1/dispatch-orders/{code}/approve", headers=api["admin"])
+        calloffs.append(approved.json["calloffs"][0]["code"])
+    url = f"/api/v1/call-offs/{calloffs[0]}/receive"
+    too_many = client.post(url, headers=api["admin"], json={"quantity": 11, "batch_no": "L1"})
+    assert too_many.status_code == 422 and list(too_many.json["errors"]) == ["quantity"]
+    assert "10" in too_many.json["errors"]["quantity"][0]
+    short = client.post(url, headers=api["admin"], json={"quantity": 7, "batch_no": "L1"})
+    assert short.status_code == 200, short.json
+    assert (short.json["received_quantity"], short.json["shortfall"]) == (7, 3)
+    again = client.post(url, headers=api["admin"], json={"quantity": 1})
+    assert again.status_code == 409 and "已接收" in again.json["detail"]  # status by its label
+    more = client.post(f"/api/v1/call-offs/{calloffs[1]}/receive", headers=api["admin"],
+                       json={"quantity": 12, "batch_no": "L2", "accept_excess": True})
+    assert more.status_code == 200 and (more.json["received_quantity"], more.json["shortfall"]) == (
+        12, 0)
+    with app.app_context():
+        assert ledger.verify(db.session) == []

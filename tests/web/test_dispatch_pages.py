@@ -191,6 +191,10 @@ def test_an_order_met_only_by_call_offs_is_received_through_the_pages(client, ap
     assert 'data-testid="calloffs-only"' in page and 'data-testid="dispatch"' not in page
     calloff = re.search(r'action="/dispatch/call-offs/([^/"]+)/receive"', page).group(1)
     response = client.post(f"/dispatch/call-offs/{calloff}/receive", data={
+        "quantity": "7", "batch_no": "L1", "depot_code": "DEP-S1C1"})
+    assert response.status_code == 422
+    assert '<p class="field-error" id="quantity-error">只调用了 6' in response.get_data(as_text=True)
+    response = client.post(f"/dispatch/call-offs/{calloff}/receive", data={
         "quantity": "6", "batch_no": "L1", "depot_code": "DEP-S1C1"})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     page = client.get(f"/dispatch/orders/{order}").get_data(as_text=True)
