@@ -140,7 +140,9 @@ def test_adjusting_and_illegal_actions(client, world, shelter):
     response = client.post(f"/dispatch/orders/{order}/adjust", data={allocation: "abc"})
     assert response.status_code == 422
     assert client.post(f"/dispatch/orders/{order}/adjust", data={allocation: "3"}).status_code == 302
-    assert "缺口" in client.get(f"/dispatch/orders/{order}").get_data(as_text=True)
+    page = client.get(f"/dispatch/orders/{order}").get_data(as_text=True)
+    row = re.search(r'<tr[^>]*data-item="1010101">(.*?)</tr>', page, re.S).group(1)
+    assert re.search(r'data-testid="unmet">\s*2\s*<', row), row  # 5 asked, 3 allocated
     assert client.post(f"/dispatch/orders/{order}/cancel", data={"reason": "x"}).status_code == 302
     response = client.post(f"/dispatch/orders/{order}/cancel")
     assert response.status_code == 409  # already cancelled
