@@ -14,7 +14,7 @@ from inventory.schemas.common import form_data
 from inventory.schemas.dispatch import OrderArgs, OrderIn
 from inventory.services import access, catalog, dispatch, events, stock
 from inventory.services.access import Permission
-from inventory.services.errors import N_, NotFound, field_error
+from inventory.services.errors import N_, field_error
 from inventory.services.pagination import paginate
 from inventory.web import bp
 from inventory.web.dispatch_views import after_action, form_int, order_context
@@ -151,5 +151,5 @@ def _balance(key: str) -> Balance:
         .join(Depot, Balance.depot_id == Depot.id).join(Unit, Balance.owner_id == Unit.id)
         .where(Lot.lot_code == lot_code, Depot.code == depot_code, Unit.code == owner_code))
     if balance is None:
-        raise NotFound(N_("Lot %(code)s not found."), code=lot_code)
+        raise field_error("add_balance", N_("Lot %(code)s not found."), code=lot_code)
     return balance

@@ -9,7 +9,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from marshmallow import ValidationError
 
 from inventory import qr
-from inventory.api.dispatch import to_utc
+from inventory.api.dispatch import known_depot, to_utc
 from inventory.api.movements import commit_booking, request_hash
 from inventory.auth import current_actor, permission_required
 from inventory.extensions import db
@@ -21,7 +21,7 @@ from inventory.schemas.dispatch import MAX_QUANTITY, CallOffReceiveIn, DispatchI
 from inventory.schemas.movements import MovementIn
 from inventory.services import (access, bookings, dispatch, dispatch_picking, dispatch_receipt,
                                 dispatch_sources,
-                                scans, stock, units)
+                                scans, stock)
 from inventory.services.access import Permission
 from inventory.services.dispatch_reports import elapsed_hours, on_time
 from inventory.services.errors import N_, DomainError, InvalidInput, NotFound, field_error
@@ -194,7 +194,7 @@ def _receive(order: DispatchOrder, form: dict) -> DispatchOrder:
         value = form.get(f"received-{a.id}")
         if a.picked and value is not None:
             quantities[a.id] = form_int(value, f"received-{a.id}")
-    depot = units.get_depot(db.session, form["depot_code"]) if form.get("depot_code") else None
+    depot = known_depot(form.get("depot_code"))
     return dispatch_receipt.receive(db.session, current_actor(), order, now=utcnow(),
                                     depot=depot, by_allocation=quantities,
                                     note=(form.get("note") or "")[:500])
@@ -210,8 +210,7 @@ def calloff_receive(code: str):
         data = CallOffReceiveIn().load(
             {key: value for key, value in form_data(
                 request.form, checkboxes=("accept_excess",)).items() if value is not None})
-        depot = units.get_depot(db.session, data["depot_code"]) if data.get("depot_code") \
-            else None
+        depot = known_depot(data.get("depot_code"))
         return dispatch_receipt.receive_calloff(
             db.session, current_actor(), calloff, quantity=data["quantity"], now=utcnow(),
             depot=depot, batch_no=data["batch_no"], expiry_date=data.get("expiry_date"),

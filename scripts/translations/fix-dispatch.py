@@ -34,4 +34,5 @@ T = {
     "%(quantity)s.":
         "只调用了 %(called)s；如要登记 %(quantity)s，请勾选“接收超出调用的数量”。",
     "accept more than called off": "接收超出调用的数量",
+    "Distributed by": "发放人",
 }

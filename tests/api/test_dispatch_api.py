@@ -102,6 +102,15 @@ def test_create_order_validation(client, api):
     unknown = client.post(url, headers=api["dispatcher"], json={
         "event_code": "NOPE", "to_unit_code": "S1C1", "people": 5})
     assert unknown.status_code == 404
+    for body, field in (({"to_unit_code": "NOPE", "people": 5}, "to_unit_code"),
+                        ({"to_unit_code": "S1C1", "to_depot_code": "NOPE", "people": 5},
+                         "to_depot_code"),
+                        ({"to_unit_code": "S1C1",
+                          "lines": [{"item_code": "9999999", "quantity": 1}]}, "lines")):
+        refused = client.post(url, headers=api["dispatcher"], json={"event_code": ev["code"],
+                                                                    **body})
+        assert refused.status_code == 422 and list(refused.json["errors"]) == [field], body
+    assert refused.json["errors"]["lines"] == {"0": {"item_code": ["未找到物资 9999999。"]}}
     wrong_depot = client.post(url, headers=api["dispatcher"], json={
         "event_code": ev["code"], "to_unit_code": "S1C1", "to_depot_code": "DEP-S2", "people": 5})
     assert wrong_depot.status_code == 422 and "to_depot_code" in wrong_depot.json["errors"]

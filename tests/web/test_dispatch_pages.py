@@ -256,3 +256,72 @@ def test_out_of_range_input_is_a_422_naming_the_field(client, world, shelter):
                                data={"depot_code": "DEP-S1C1", received: value})
         assert response.status_code == 422, value
         assert f'id="{received}-error"' in response.get_data(as_text=True), value
+
+
+def test_unknown_codes_in_the_forms_are_field_errors(client, world, shelter):
+    login(client, "admin")
+    response = client.post("/events/new", data={"name": "x", "unit_code": "NOPE"})
+    assert response.status_code == 422 and 'id="unit_code-error"' in response.get_data(as_text=True)
+    event = new_event(client)
+    url = f"/events/{event}/requests/new"
+    for data, field in (({"to_unit_code": "NOPE", "people": "5"}, 'id="to_unit_code-error"'),
+                        ({"to_unit_code": "S1C1", "to_depot_code": "NOPE", "people": "5"},
+                         'id="to_depot_code-error"'),
+                        ({"to_unit_code": "S1C1", "item_code": ["9999999"], "quantity": ["1"]},
+                         '<p class="field-error">第 1 行')):
+        response = client.post(url, data=data)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422 and field in page, (data, page[:3000])
+    assert "未找到物资 9999999" in page
+    order = new_order(client, event, item_code=["1020101"], quantity=["5"])
+    response = client.post(f"/dispatch/orders/{order}/adjust",
+                           data={"add_balance": "NOPE|DEP-S1|S1", "add_quantity": "1"})
+    assert response.status_code == 422
+    assert 'id="add_balance-error"' in response.get_data(as_text=True)
+    response = client.post(f"/events/{event}/distribute", data={
+        "request_id": "dist-00000009", "depot_code": "NOPE", "household_head": "张三",
+        "id_number": "150602199001011234", "household_size": "1",
+        "item_code": ["1020101"], "quantity": ["1"]})
+    assert response.status_code == 422
+    assert 'id="depot_code-error"' in response.get_data(as_text=True)
+    response = client.post(f"/events/{event}/distribute", data={
+        "request_id": "dist-00000010", "depot_code": "DEP-S1C1", "household_head": "张三",
+        "id_number": "150602199001011234", "household_size": "1",
+        "item_code": ["9999999"], "quantity": ["1"]})
+    assert response.status_code == 422 and "第 1 行" in response.get_data(as_text=True)
+    listed = client.get(f"/events/{event}/distributions?depot=NOPE")
+    assert listed.status_code == 422 and "未找到仓库 NOPE" in listed.get_data(as_text=True)
+    client.post(f"/dispatch/orders/{order}/approve")
+    client.post(f"/dispatch/orders/{order}/pick/DEP-S1", data={"payload": "/q/T/Q1"})
+    client.post(f"/dispatch/orders/{order}/dispatch")
+    response = client.post(f"/dispatch/orders/{order}/receive", data={"depot_code": "NOPE"})
+    assert response.status_code == 422
+    assert 'id="depot_code-error"' in response.get_data(as_text=True)
+
+
+def test_the_sign_off_sheet_prints_every_household(client, app, world, shelter):
+    login(client, "admin")
+    event = new_event(client)
+    with app.app_context():
+        from inventory.models import DisasterEvent, Depot, Item, User
+        from inventory.services import distribution
+        get = lambda model, **kw: db.session.scalar(sa.select(model).filter_by(**kw))  # noqa: E731
+        factories.receive(db.session, get(Item, code="1020101"), get(Depot, code="DEP-S1C1"),
+                          60, lot_code="Q-SHELTER")
+        for number in range(55):
+            distribution.distribute(
+                db.session, get(User, username="admin"), event=get(DisasterEvent, code=event),
+                depot=get(Depot, code="DEP-S1C1"), household_head=f"户主{number:02d}",
+                id_number="150602199001011234", household_size=2,
+                lines=[(get(Item, code="1020101"), 1)], request_id=f"sheet-{number:04d}",
+                now=utcnow())
+        db.session.commit()
+    register = client.get(f"/events/{event}/distributions?depot=DEP-S1C1").get_data(as_text=True)
+    assert len(re.findall(r"户主\d\d", register)) == 50  # the register on screen is paginated
+    link = re.search(r'href="([^"]*/distributions/sheet[^"]*)" data-testid="signoff-link"',
+                     register).group(1).replace("&amp;", "&")
+    sheet = client.get(link)
+    page = sheet.get_data(as_text=True)
+    assert sheet.status_code == 200 and len(re.findall(r"户主\d\d", page)) == 55
+    assert "户主00" in page and "户主54" in page and "150602199001011234" not in page
+    assert client.get(f"/events/{event}/distributions/sheet?day=0001-01-01").status_code == 422
