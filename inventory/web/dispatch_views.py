@@ -110,13 +110,32 @@ def order_pick(code: str, depot_code: str):
                            request_id=new_request_id()), status
 
 
+# What the keeper calls the fields a scan can get wrong (other fields: the message alone).
+SCAN_FIELDS = {"quantity": N_("Quantity"), "lot_code": N_("Lot"), "payload": N_("Label"),
+               "order_code": N_("Order"), "to_depot_code": N_("Destination depot")}
+
+
 def _message(error: Exception) -> str:
+    """A refusal as one sentence in the user's language, fields by their names."""
     if isinstance(error, ValidationError):
-        return " ".join(f"{k}: {' '.join(map(str, v))}" for k, v in
-                        translate_tree(error.messages).items())
-    if isinstance(error, InvalidInput):
-        return " ".join(" ".join(v) for v in translate_tree(error.errors, error.params).values())
-    return translate(error.message, **error.params)
+        tree = translate_tree(error.messages)
+    elif isinstance(error, InvalidInput):
+        tree = translate_tree(error.errors, error.params)
+    else:
+        return translate(error.message, **error.params)
+    if not isinstance(tree, dict):
+        tree = {"_schema": tree}
+    return " ".join(_named(field, messages) for field, messages in tree.items())
+
+
+def _named(field: str, messages: Any) -> str:
+    if isinstance(messages, dict):
+        text = " ".join(_named(key, value) for key, value in messages.items())
+    else:
+        text = " ".join(map(str, messages if isinstance(messages, list) else [messages]))
+    name = SCAN_FIELDS.get(field)
+    return translate(N_("%(field)s: %(text)s"), field=translate(name), text=text) \
+        if name else text
 
 
 def _scan(order: DispatchOrder, depot: Depot) -> None:

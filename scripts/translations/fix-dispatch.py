@@ -35,4 +35,7 @@ T = {
         "只调用了 %(called)s；如要登记 %(quantity)s，请勾选“接收超出调用的数量”。",
     "accept more than called off": "接收超出调用的数量",
     "Distributed by": "发放人",
+    "%(field)s: %(text)s": "%(field)s：%(text)s",
+    "Destination depot": "目的仓库",
+    "Label": "标签",
 }

@@ -325,3 +325,22 @@ def test_the_sign_off_sheet_prints_every_household(client, app, world, shelter):
     assert sheet.status_code == 200 and len(re.findall(r"户主\d\d", page)) == 55
     assert "户主00" in page and "户主54" in page and "150602199001011234" not in page
     assert client.get(f"/events/{event}/distributions/sheet?day=0001-01-01").status_code == 422
+
+
+def test_pick_page_refusals_read_in_the_users_language(client, world, shelter):
+    login(client, "admin")
+    event = new_event(client)
+    order = new_order(client, event, item_code=["1020101"], quantity=["5"])
+    client.post(f"/dispatch/orders/{order}/approve")
+    url = f"/dispatch/orders/{order}/pick/DEP-S1"
+    response = client.post(url, data={"payload": "/q/T/Q1", "quantity": "abc"})
+    error = re.search(r'data-testid="pick-error">([^<]*)<', response.get_data(as_text=True))
+    assert response.status_code == 422 and error.group(1) == "数量：请输入整数。"
+    client.get("/?lang=en")
+    response = client.post(url, data={"payload": "/q/T/Q1", "quantity": "abc"})
+    error = re.search(r'data-testid="pick-error">([^<]*)<', response.get_data(as_text=True))
+    assert error.group(1) == "Quantity: Not a valid whole number."
+    response = client.post(url, data={"payload": "/q/T/Q1", "quantity": "6"})
+    error = re.search(r'data-testid="pick-error">([^<]*)<', response.get_data(as_text=True))
+    assert response.status_code == 409
+    assert error.group(1) == f"Too many: only 5 of Quilt are still to pick here for order {order}."
