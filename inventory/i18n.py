@@ -5,6 +5,7 @@ Chinese is the default. A signed-in user's choice is stored on the user; before 
 """
 from __future__ import annotations
 
+import enum
 from typing import Any
 
 from flask import current_app, has_request_context, request, session
@@ -59,8 +60,28 @@ class Template(str):
         return translate(str(self)).format(*args, **kwargs)
 
 
+def shown(value: Any) -> Any:
+    """A message parameter as the user reads it: a coded value (an enum member such as an
+    order status) by its translated label, an item by its name in the user's language.
+
+    Services pass the enum member or the item itself (they cannot know the language); any
+    other value is shown as it is.
+    """
+    if isinstance(value, enum.Enum):
+        from inventory.labels import enum_label  # labels imports this module
+
+        return enum_label(value)
+    if callable(getattr(value, "display_name", None)):
+        try:
+            return value.display_name(locale_code())
+        except RuntimeError:  # no app or request: the stored name
+            return value.display_name("zh")
+    return value
+
+
 def translate(message: str, **params: Any) -> str:
     """gettext that also works outside a request (falls back to the English msgid)."""
+    params = {key: shown(value) for key, value in params.items()}
     try:
         return gettext(message, **params) if params else gettext(message)
     except (RuntimeError, KeyError):

@@ -1,6 +1,7 @@
 """Human names of enum values and tiers, translated at render time."""
 from __future__ import annotations
 
+import enum
 from functools import lru_cache
 from pathlib import Path
 
@@ -90,6 +91,21 @@ LABELS: dict[str, dict[str, str]] = {
 }
 # Keys of an error tree that name no field: errors of the whole form or of a whole line.
 NO_FIELD = ("_schema", "_")
+
+
+# The LABELS group of each enum whose members services pass as message parameters.
+ENUM_GROUPS = {"OrderStatus": "order_status", "CallOffStatus": "calloff_status",
+               "EventStatus": "event_status", "EventType": "event_type",
+               "MovementKind": "movement_kind", "LotStatus": "lot_status",
+               "LotSource": "source", "Category": "category", "DepotKind": "depot_kind",
+               "Role": "role", "AgreementMode": "agreement_mode", "AlertKind": "alert_kind",
+               "AlertSeverity": "severity", "AlertState": "alert_state"}
+
+
+def enum_label(value: enum.Enum) -> str:
+    """Translated name of an enum member (its value when its enum has no labels)."""
+    group = ENUM_GROUPS.get(type(value).__name__)
+    return label(group, value) if group else str(value.value)
 
 
 def label(group: str, value: object) -> str:

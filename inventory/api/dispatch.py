@@ -1,30 +1,34 @@
 """Events and dispatch orders (contract.md "Events", "Dispatch"): same services as the pages."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app, request
+from sqlalchemy.orm import Session
 
 from inventory.api import bp
 from inventory.api.common import args, dump_page, json_body, paging
 from inventory.api.spec import documented
 from inventory.auth import current_actor, permission_required
 from inventory.extensions import db
-from inventory.models import DisasterEvent, DispatchOrder, utcnow
+from inventory.models import Depot, DisasterEvent, DispatchOrder, Item, utcnow
 from inventory.schemas.common import page_schema
 from inventory.schemas.dispatch import (CallOffOut, CallOffReceiveIn, CancelIn, DispatchIn,
                                         EventArgs, EventIn, EventOut, OrderArgs, OrderIn,
                                         OrderOut, ReceiveIn)
 from inventory.services import (catalog, dispatch, dispatch_picking, dispatch_receipt, events,
-                                units)
+                                readiness, units)
 from inventory.services.access import Permission
 from inventory.services.dispatch_receipt import ReceivedLine
 from inventory.services.movements import get_lot
-from inventory.services.errors import N_, NotFound
+from inventory.services.errors import N_, InvalidInput, NotFound
 from inventory.services.pagination import paginate
+
+T = TypeVar("T")
 
 
 def to_utc(value: datetime | None) -> datetime | None:
@@ -36,6 +40,31 @@ def to_utc(value: datetime | None) -> datetime | None:
     return value.astimezone(timezone.utc)
 
 
+def known(lookup: Callable[[Session, str], T], code: str, field: str) -> T:
+    """The unit, depot or item whose code was given in `field`: an unknown code is a 422
+    naming that field (it is bad input, not a missing page)."""
+    try:
+        return lookup(db.session, code)
+    except NotFound as error:
+        raise InvalidInput({field: [error.message]}, **error.params) from error
+
+
+def known_depot(code: str | None, field: str = "depot_code") -> Depot | None:
+    return known(units.get_depot, code, field) if code else None
+
+
+def known_items(lines: list[dict]) -> list[tuple[Item, int]]:
+    """(item, quantity) of validated lines; an unknown item code is named by its line."""
+    result = []
+    for number, line in enumerate(lines):
+        try:
+            result.append((catalog.get_item(db.session, line["item_code"]), line["quantity"]))
+        except NotFound as error:
+            raise InvalidInput({"lines": {number: {"item_code": [error.message]}}},
+                               **error.params) from error
+    return result
+
+
 def optional_body() -> Any:
     """The JSON body, or {} when none was sent (approve and cancel need no fields)."""
     return json_body() if request.get_data() else {}
@@ -44,8 +73,8 @@ def optional_body() -> Any:
 def create_event(data: dict[str, Any]) -> DisasterEvent:
     """Resolve codes and create the event (shared by the API and the page)."""
     session = db.session
-    unit = units.get_unit(session, data.pop("unit_code"))
-    areas = [units.get_unit(session, code) for code in data.pop("area_codes", [])]
+    unit = known(units.get_unit, data.pop("unit_code"), "unit_code")
+    areas = [known(units.get_unit, code, "area_codes") for code in data.pop("area_codes", [])]
     started = to_utc(data.pop("started_at", None)) or utcnow()
     return events.create_event(session, current_actor(), unit=unit, areas=areas,
                                started_at=started, now=utcnow(), **data)
@@ -55,28 +84,28 @@ def create_order(data: dict[str, Any]) -> DispatchOrder:
     """Resolve codes and create the request, the draft order and its proposal."""
     session, user = db.session, current_actor()
     event = events.get_event(session, user, data["event_code"])
-    to_unit = units.get_unit(session, data["to_unit_code"])
-    to_depot = units.get_depot(session, data["to_depot_code"]) if data.get(
-        "to_depot_code") else None
-    lines = [(catalog.get_item(session, line["item_code"]), line["quantity"])
-             for line in data.get("lines") or []]
+    to_unit = known(units.get_unit, data["to_unit_code"], "to_unit_code")
+    to_depot = known_depot(data.get("to_depot_code"), "to_depot_code")
+    lines = known_items(data.get("lines") or [])
     return dispatch.create_order(
         session, user, event=event, to_unit=to_unit, to_depot=to_depot, lines=lines or None,
         people=data.get("people"), needed_by=to_utc(data.get("needed_by")),
         note=data.get("note") or "", now=utcnow(),
-        target_hours=data.get("target_hours") or to_unit.horizon_hours)
+        target_hours=data.get("target_hours") or to_unit.horizon_hours,
+        season=readiness.WARM)
 
 
 def received_lines(lines: list[dict]) -> list[ReceivedLine]:
     result = []
-    for line in lines:
+    for number, ((item, quantity), line) in enumerate(zip(known_items(lines), lines)):
         lot = None
         if line.get("lot_code"):
             lot = get_lot(db.session, line["lot_code"])
             if lot is None:
-                raise NotFound(N_("Lot %(code)s not found."), code=line["lot_code"])
-        result.append(ReceivedLine(item=catalog.get_item(db.session, line["item_code"]),
-                                   quantity=line["quantity"], lot=lot))
+                raise InvalidInput({"lines": {number: {"lot_code": [N_("Lot %(code)s not "
+                                                                       "found.")]}}},
+                                   code=line["lot_code"])
+        result.append(ReceivedLine(item=item, quantity=quantity, lot=lot))
     return result
 
 
@@ -190,7 +219,7 @@ def orders_dispatch(code: str):
 def orders_receive(code: str):
     order = dispatch.get_order(db.session, current_actor(), code)  # scope before the body
     data = ReceiveIn().load(optional_body())
-    depot = units.get_depot(db.session, data["depot_code"]) if data.get("depot_code") else None
+    depot = known_depot(data.get("depot_code"))
     dispatch_receipt.receive(db.session, current_actor(), order, now=utcnow(), depot=depot,
                              lines=received_lines(data["lines"]), note=data["note"])
     db.session.commit()
@@ -204,9 +233,10 @@ def orders_receive(code: str):
 def calloffs_receive(code: str):
     data = CallOffReceiveIn().load(json_body())
     calloff = dispatch_receipt.calloff_by_code(db.session, current_actor(), code)
-    depot = units.get_depot(db.session, data["depot_code"]) if data.get("depot_code") else None
+    depot = known_depot(data.get("depot_code"))
     dispatch_receipt.receive_calloff(
         db.session, current_actor(), calloff, quantity=data["quantity"], now=utcnow(),
-        depot=depot, batch_no=data["batch_no"], expiry_date=data.get("expiry_date"))
+        depot=depot, batch_no=data["batch_no"], expiry_date=data.get("expiry_date"),
+        accept_excess=data["accept_excess"])
     db.session.commit()
     return CallOffOut().dump(calloff)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inventory.extensions import db
 from inventory.models.agreements import Agreement
-from inventory.models.base import code_str, enum_col, intpk, name_str, utc_ts
+from inventory.models.base import as_utc, code_str, enum_col, intpk, name_str, utc_ts
 from inventory.models.catalog import Item
 from inventory.models.stock import Lot
 from inventory.models.units import Depot, Unit
@@ -159,6 +159,8 @@ class DispatchOrder(db.Model):
     vehicle: Mapped[str] = mapped_column(sa.String(64), default="")
     driver: Mapped[str] = mapped_column(sa.String(100), default="")
     driver_phone: Mapped[str] = mapped_column(sa.String(50), default="")
+    # When the shipment arrived (for an order met only by call-offs: the last of them);
+    # with call-offs still outstanding the order stays dispatched. See `completed_at`.
     received_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     received_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     receiving_depot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("depot.id"))
@@ -186,6 +188,16 @@ class DispatchOrder(db.Model):
 
     def __repr__(self) -> str:
         return f"<DispatchOrder {self.code} {self.status}>"
+
+    @property
+    def completed_at(self) -> datetime | None:
+        """When everything of a received order had arrived: the latest of its shipment's
+        receipt (`received_at`) and its call-offs' deliveries. None until it is received."""
+        if self.status is not OrderStatus.RECEIVED:
+            return None
+        arrivals = [as_utc(self.received_at)] + [
+            as_utc(c.received_at) for c in self.calloffs if c.status is CallOffStatus.RECEIVED]
+        return max((at for at in arrivals if at is not None), default=None)
 
 
 class DispatchLine(db.Model):
@@ -302,6 +314,13 @@ class CallOff(db.Model):
     agreement: Mapped[Agreement] = relationship()
     item: Mapped[Item] = relationship()
     depot: Mapped[Depot | None] = relationship()
+
+    @property
+    def shortfall(self) -> int:
+        """What the partner delivered less than was called off (0 before delivery)."""
+        if self.status is not CallOffStatus.RECEIVED:
+            return 0
+        return max(self.quantity - self.received_quantity, 0)
 
 
 class Distribution(db.Model):

@@ -7,7 +7,7 @@ from marshmallow import ValidationError, fields, validates_schema
 from inventory.i18n import Template
 from inventory.models import (CallOffStatus, EventStatus, EventType, OrderStatus, utcnow)
 from inventory.schemas.common import (ITEM_CODE_PATTERN, BaseSchema, PageArgs, UtcDateTime,
-                                      at_least, code_field, text)
+                                      at_least, code_field, flag, text)
 from inventory.services import dispatch as dispatch_service
 from inventory.services.dispatch_reports import elapsed_hours, on_time
 from inventory.services.errors import N_
@@ -112,6 +112,8 @@ class CallOffReceiveIn(BaseSchema):
     depot_code = code_field(required=False, allow_none=True)
     batch_no = text(64, load_default="")
     expiry_date = fields.Date(allow_none=True)
+    # More than was called off is refused unless the receiver accepts it explicitly.
+    accept_excess = flag(load_default=False)
 
 
 class AllocationOut(BaseSchema):
@@ -140,6 +142,7 @@ class CallOffOut(BaseSchema):
     called_at = UtcDateTime(allow_none=True)
     due_at = UtcDateTime(allow_none=True)
     received_quantity = fields.Integer()
+    shortfall = fields.Integer()
     received_at = UtcDateTime(allow_none=True)
 
 
@@ -170,6 +173,8 @@ class OrderOut(BaseSchema):
     vehicle = fields.String()
     driver = fields.String()
     received_at = UtcDateTime(allow_none=True)
+    # Everything arrived (shipment and call-offs): the end of the request-to-receipt time.
+    completed_at = UtcDateTime(allow_none=True)
     cancelled_at = UtcDateTime(allow_none=True)
 
 

@@ -287,7 +287,10 @@ def reverse(session: Session, user: User, *, movement_id: int, request_id: str, 
         raise NotFound(N_("Movement %(id)s not found."), id=movement_id)
     _check_may_reverse(user, original, now)
     actor = Actor(user=user, request_id=request_id, request_hash=request_hash, reason=reason)
-    reversal = movements.reverse(session, actor, movement=original, now=now)
+    if original.order_code:  # a pick: the order's allocation and reservation change too
+        reversal = dispatch_picking.reverse_pick(session, actor, movement=original, now=now)
+    else:
+        reversal = movements.reverse(session, actor, movement=original, now=now)
     return booking_of(session, [reversal], known=actor.balances)
 
 

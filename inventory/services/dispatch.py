@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from inventory.models import (Balance, CallOff, CallOffStatus, Depot, DisasterEvent,
                               DispatchAllocation, DispatchApproval, DispatchLine, DispatchOrder,
                               DispatchRequest, DispatchRequestLine, Item, OrderStatus, Unit, User)
-from inventory.services import access, allocation, catalog, reservations
+from inventory.services import access, allocation, catalog, readiness, readiness_load, reservations
 from inventory.services import dispatch_sources as sources
 from inventory.services.access import Permission
 from inventory.services.errors import (N_, Forbidden, InvalidTransition, NotFound, field_error)
@@ -34,14 +34,21 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
 }
 # Statuses in which allocations hold reservations (quantity − picked) on their balances.
 RESERVING = (OrderStatus.APPROVED, OrderStatus.PICKING)
+# Once everything has arrived an order is received: one met only by call-offs straight from
+# approved (nothing to pick or ship), one with a shipment once that shipment is in.
+COMPLETING = frozenset({OrderStatus.APPROVED, OrderStatus.DISPATCHED})
 
 
-def transition(session: Session, order: DispatchOrder, target: OrderStatus, **values) -> None:
-    """Move `order` to `target` if allowed, atomically (compare-and-set on the status)."""
+def transition(session: Session, order: DispatchOrder, target: OrderStatus, *,
+               completing: bool = False, **values) -> None:
+    """Move `order` to `target` if allowed, atomically (compare-and-set on the status).
+    `completing` also allows approved → received (everything delivered by call-offs)."""
     current = order.status
-    if target not in TRANSITIONS[current]:
+    allowed = TRANSITIONS[current] | (
+        {OrderStatus.RECEIVED} if completing and current in COMPLETING else set())
+    if target not in allowed:
         raise InvalidTransition(N_("Order %(code)s is %(status)s; it cannot become %(target)s."),
-                                code=order.code, status=current.value, target=target.value)
+                                code=order.code, status=current, target=target)
     result = session.execute(
         sa.update(DispatchOrder).where(DispatchOrder.id == order.id,
                                        DispatchOrder.status == current)
@@ -65,7 +72,7 @@ def lock(session: Session, order: DispatchOrder, statuses: Sequence[OrderStatus]
     if result.rowcount != 1:
         session.refresh(order, ["status"])
         raise InvalidTransition(N_("Order %(code)s is %(status)s; that is not possible now."),
-                                code=order.code, status=order.status.value)
+                                code=order.code, status=order.status)
     refresh_allocations(session, order)
 
 
@@ -78,11 +85,12 @@ def refresh_allocations(session: Session, order: DispatchOrder) -> None:
 
 # --- creating ---------------------------------------------------------------------------
 
-def norm_lines(session: Session, people: int) -> list[tuple[Item, int]]:
-    """Item quantities for `people` from the norms (per-person quantity, rounded up)."""
-    items = session.scalars(sa.select(Item).where(Item.is_active, Item.per_person > 0)
-                            .order_by(Item.code))
-    return [(item, allocation.norm_quantity(people, item.per_person)) for item in items]
+def norm_lines(session: Session, people: int,
+               season: str = readiness.WARM) -> list[tuple[Item, int]]:
+    """Item quantities for `people` from the season's norms (the readiness figures: the
+    cold-season norm where one is set), rounded up."""
+    return [(item, allocation.norm_quantity(people, norm))
+            for item, norm in readiness_load.norm_items(session, season)]
 
 
 def _check_lines(lines: Sequence[tuple[Item, int]]) -> None:
@@ -93,9 +101,11 @@ def create_order(session: Session, user: User, *, event: DisasterEvent, to_unit:
                  now: datetime, to_depot: Depot | None = None,
                  lines: Sequence[tuple[Item, int]] | None = None, people: int | None = None,
                  needed_by: datetime | None = None, note: str = "",
-                 target_hours: int = allocation.DEFAULT_TARGET_HOURS) -> DispatchOrder:
-    """Record a request (people → norms, or explicit lines) and its draft order with the
-    proposed allocation. Raises Forbidden, InvalidInput, InvalidTransition (closed event)."""
+                 target_hours: int = allocation.DEFAULT_TARGET_HOURS,
+                 season: str = readiness.WARM) -> DispatchOrder:
+    """Record a request (people → the season's norms, or explicit lines) and its draft order
+    with the proposed allocation. Raises Forbidden, InvalidInput, InvalidTransition (closed
+    event)."""
     access.require(user, Permission.DISPATCH)
     access.require_unit(user, to_unit)
     require_active(event)
@@ -104,7 +114,7 @@ def create_order(session: Session, user: User, *, event: DisasterEvent, to_unit:
                           depot=to_depot.code, unit=to_unit.name)
     if lines and people:
         raise field_error("people", N_("Give either the number of people or item lines."))
-    wanted = list(lines) if lines else (norm_lines(session, people) if people else [])
+    wanted = list(lines) if lines else (norm_lines(session, people, season) if people else [])
     _check_lines(wanted)
     request = DispatchRequest(code=next_code(session, "RQ", now), event=event,
                               unit=to_unit, depot=to_depot, people=people, requested_at=now,
@@ -189,7 +199,7 @@ def estimate(order: DispatchOrder) -> float | None:
 def _require_draft(order: DispatchOrder) -> None:
     if order.status is not OrderStatus.DRAFT:
         raise InvalidTransition(N_("Order %(code)s is %(status)s; only a draft can be changed."),
-                                code=order.code, status=order.status.value)
+                                code=order.code, status=order.status)
 
 
 def set_lines(session: Session, user: User, order: DispatchOrder,
@@ -276,7 +286,8 @@ def _check_not_over(order: DispatchOrder) -> None:
 def approve(session: Session, user: User, order: DispatchOrder, *, now: datetime,
             approvers_required: int = 1) -> DispatchOrder:
     """A bureau user's approval. With the last approval needed, every allocation is reserved
-    (all or nothing: InsufficientStock when any is no longer free) and call-offs are made."""
+    and every call-off is made against what its agreement has left (all or nothing:
+    InsufficientStock when any stock is no longer free or any agreement is used up)."""
     access.require(user, Permission.APPROVE_DISPATCH)
     access.require_unit(user, order.to_unit)
     _require_draft(order)
@@ -297,9 +308,9 @@ def approve(session: Session, user: User, order: DispatchOrder, *, now: datetime
         reservations.reserve(session, lot_id=a.lot_id, depot_id=a.depot_id, owner_id=a.owner_id,
                              quantity=a.quantity, now=now, lot_code=a.lot.lot_code,
                              depot_code=a.depot.code)
-    for c in order.calloffs:
-        c.status, c.called_at = CallOffStatus.CALLED, now
-        c.due_at = now + timedelta(hours=c.lead_time_hours)
+    for c in order.calloffs:  # each still covered by its agreement, or nothing is approved
+        sources.claim(session, c, on=now.date())
+        c.called_at, c.due_at = now, now + timedelta(hours=c.lead_time_hours)
     session.flush()
     return order
 

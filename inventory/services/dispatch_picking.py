@@ -66,11 +66,11 @@ def pick(session: Session, actor: Actor, depot: Depot, command: dict[str, Any],
     here = [a for a in order.allocations if a.depot_id == depot.id and a.item_id == lot.item_id]
     if not here:
         raise PickRefused(N_("%(item)s is not to be picked at %(depot)s for order %(order)s."),
-                          item=lot.item.name, depot=depot.code, order=order.code)
+                          item=lot.item, depot=depot.code, order=order.code)
     left = sum(a.outstanding for a in here)
     if quantity > left:
         raise PickRefused(N_("Too many: only %(left)s of %(item)s are still to pick here for "
-                             "order %(order)s."), left=left, item=lot.item.name, order=order.code)
+                             "order %(order)s."), left=left, item=lot.item, order=order.code)
     chunks, warnings = _chunks(session, order, depot, lot, here, quantity, now,
                                command.get("owner_code"))
     booked = [_book(session, actor, order, depot, chunk, take, kind, command, now, number)
@@ -107,7 +107,7 @@ def _chunks(session: Session, order: DispatchOrder, depot: Depot, lot: Lot,
             warnings.append(warning)
     if remaining > 0:
         raise PickRefused(N_("Too many: only %(left)s of %(item)s are still to pick here for "
-                             "order %(order)s."), left=quantity - remaining, item=lot.item.name,
+                             "order %(order)s."), left=quantity - remaining, item=lot.item,
                           order=order.code)
     return chunks, warnings
 
@@ -182,7 +182,7 @@ def _book(session: Session, actor: Actor, order: DispatchOrder, depot: Depot,
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         raise PickRefused(N_("Too many: only %(left)s of %(item)s are still to pick here for "
-                             "order %(order)s."), left=chunk.outstanding, item=chunk.lot.item.name,
+                             "order %(order)s."), left=chunk.outstanding, item=chunk.lot.item,
                           order=order.code)
     session.refresh(chunk)
     actor = Actor(user=actor.user, request_id=actor.request_id, request_hash=actor.request_hash,
@@ -206,6 +206,55 @@ def _transfer_target(order: DispatchOrder, command: dict[str, Any]) -> Depot:
         raise field_error("to_depot_code", N_("Order %(order)s goes to %(depot)s."),
                           order=order.code, depot=order.to_depot.code)
     return order.to_depot
+
+
+def reverse_pick(session: Session, actor: Actor, *, movement: Movement,
+                 now: datetime) -> Movement:
+    """Reverse a pick while the order is still being picked: the goods go back on the
+    balance, the allocation counts them as not picked, and they are reserved for the order
+    again, all in the caller's transaction. Once the order is dispatched its picks stand
+    (a difference is recorded at receipt); receipt bookings are never reversed here.
+    Raises InvalidTransition."""
+    if movement.kind is MovementKind.REVERSAL:  # refused with the ledger's own reason
+        return movements.reverse(session, actor, movement=movement, now=now, order_checked=True)
+    order = order_by_code(session, movement.order_code)
+    if movement.kind not in (MovementKind.ISSUE, MovementKind.TRANSFER):
+        raise InvalidTransition(N_("Movement %(id)s books the receipt of order %(order)s and "
+                                   "cannot be reversed; book a correction instead."),
+                                id=movement.id, order=order.code)
+    if order.status not in RESERVING:
+        raise InvalidTransition(N_("Order %(order)s is %(status)s: its picks can no longer be "
+                                   "reversed. Record any difference at receipt."),
+                                order=order.code, status=order.status)
+    lock(session, order, RESERVING)
+    chosen = next((a for a in order.allocations if (a.lot_id, a.depot_id, a.owner_id) == (
+        movement.lot_id, movement.from_depot_id, movement.from_owner_id)), None)
+    actor = Actor(user=actor.user, request_id=actor.request_id, request_hash=actor.request_hash,
+                  reason=actor.reason or order.code, order_code=order.code,
+                  balances=actor.balances)
+    reversal = movements.reverse(session, actor, movement=movement, now=now, order_checked=True)
+    if chosen is None or not _unpick(session, chosen, movement):
+        raise InvalidTransition(N_("The pick of movement %(id)s is no longer on order "
+                                   "%(order)s."), id=movement.id, order=order.code)
+    reservations.reserve(session, lot_id=chosen.lot_id, depot_id=chosen.depot_id,
+                         owner_id=chosen.owner_id, quantity=movement.quantity, now=now,
+                         lot_code=chosen.lot.lot_code, depot_code=chosen.depot.code)
+    actor.balances.pop((chosen.lot_id, chosen.depot_id, chosen.owner_id), None)  # read it back
+    session.refresh(chosen)
+    return reversal
+
+
+def _unpick(session: Session, chosen: DispatchAllocation, movement: Movement) -> bool:
+    """Count a reversed pick as not picked (compare-and-set); False if it no longer can be."""
+    transferred = movement.quantity if movement.kind is MovementKind.TRANSFER else 0
+    result = session.execute(
+        sa.update(DispatchAllocation)
+        .where(DispatchAllocation.id == chosen.id, DispatchAllocation.picked >= movement.quantity,
+               DispatchAllocation.transferred >= transferred)
+        .values(picked=DispatchAllocation.picked - movement.quantity,
+                transferred=DispatchAllocation.transferred - transferred)
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
 
 
 # --- shipping ---------------------------------------------------------------------------
@@ -259,7 +308,7 @@ def describe(session: Session, user: User, order: DispatchOrder,
                  "picked": a.picked} for a in pick_list(order, depot)]
     if order.status in RESERVING and depot is not None and here:
         action = "pick"
-    elif order.status is OrderStatus.DISPATCHED:
+    elif order.status is OrderStatus.DISPATCHED and order.received_at is None:
         action = "receive"
     else:
         action = "view"

@@ -3,6 +3,11 @@
 Receipt books the shipped goods **into** the receiving depot (owned from then on by the
 destination unit) and a **loss** for whatever did not arrive, so a discrepancy is both on
 the order (received / lost per allocation) and in the ledger's loss register.
+
+An order is received once everything has arrived: its shipment (if it has one) and every
+call-off. `received_at` is when the shipment arrived, or, for an order met only by
+call-offs, when the last of them did; `dispatch_reports.completed_at` is the latest arrival
+of all, the end of the request-to-receipt clock.
 """
 from __future__ import annotations
 
@@ -54,8 +59,11 @@ def receive(session: Session, user: User, order: DispatchOrder, *, now: datetime
     receiving depot. Raises InvalidInput for more than shipped, InvalidTransition unless
     the order is dispatched."""
     access.require(user, Permission.BOOK_STOCK)
+    require_receivable(order)
     target = access.require_depot(user, receiving_depot(order, depot))
     lock(session, order, (OrderStatus.DISPATCHED,))
+    session.refresh(order, ["received_at"])
+    require_receivable(order)  # as it is now, under the lock
     received = _split(order, lines or [])
     for allocation_id, quantity in (by_allocation or {}).items():
         shipped = next((a.picked for a in order.allocations if a.id == allocation_id), None)
@@ -63,8 +71,12 @@ def receive(session: Session, user: User, order: DispatchOrder, *, now: datetime
             raise field_error(f"received-{allocation_id}", N_("Between 0 and %(shipped)s."),
                               shipped=shipped or 0)
         received[allocation_id] = quantity
-    transition(session, order, OrderStatus.RECEIVED, received_at=now, received_by_id=user.id,
-               receiving_depot_id=target.id)
+    arrived = {"received_at": now, "received_by_id": user.id, "receiving_depot_id": target.id}
+    if outstanding_calloffs(order):  # the order completes when the last call-off arrives
+        for key, value in arrived.items():
+            setattr(order, key, value)
+    else:
+        transition(session, order, OrderStatus.RECEIVED, **arrived)
     for a in order.allocations:
         if not a.picked:
             continue
@@ -73,6 +85,44 @@ def receive(session: Session, user: User, order: DispatchOrder, *, now: datetime
         a.received, a.lost = got, a.picked - got
     session.flush()
     return order
+
+
+def require_receivable(order: DispatchOrder) -> None:
+    """Is there a shipment on the road to receive? Raises InvalidTransition saying why not."""
+    if order.status is OrderStatus.DISPATCHED and order.received_at is not None:
+        raise InvalidTransition(N_("The shipment of order %(code)s was received already; the "
+                                   "order is complete when its call-offs are delivered."),
+                                code=order.code)
+    if order.status is OrderStatus.RECEIVED:
+        raise InvalidTransition(N_("Order %(code)s has been received already."), code=order.code)
+    if order.status is OrderStatus.CANCELLED:
+        raise InvalidTransition(N_("Order %(code)s was cancelled; there is nothing to receive."),
+                                code=order.code)
+    if order.status is not OrderStatus.DISPATCHED:
+        raise InvalidTransition(N_("Order %(code)s is %(status)s: nothing is on the way to "
+                                   "receive yet."), code=order.code, status=order.status)
+
+
+def outstanding_calloffs(order: DispatchOrder) -> list[CallOff]:
+    """Call-offs still to be delivered."""
+    return [c for c in order.calloffs if c.status is CallOffStatus.CALLED]
+
+
+def has_shipment(order: DispatchOrder) -> bool:
+    """Does anything of the order come from depots (to pick, ship and receive)?"""
+    return any(a.quantity for a in order.allocations)
+
+
+def _complete(session: Session, order: DispatchOrder, calloff: CallOff, user: User) -> None:
+    """After a call-off delivery: the order is received once nothing is outstanding."""
+    if outstanding_calloffs(order):
+        return
+    if not has_shipment(order) and order.status is OrderStatus.APPROVED:
+        transition(session, order, OrderStatus.RECEIVED, completing=True,
+                   received_at=calloff.received_at, received_by_id=user.id,
+                   receiving_depot_id=calloff.depot_id)
+    elif order.status is OrderStatus.DISPATCHED and order.received_at is not None:
+        transition(session, order, OrderStatus.RECEIVED)
 
 
 def _split(order: DispatchOrder, lines: Sequence[ReceivedLine]) -> dict[int, int]:
@@ -120,21 +170,28 @@ def _book_receipt(session: Session, user: User, order: DispatchOrder, a: Dispatc
 
 def receive_calloff(session: Session, user: User, calloff: CallOff, *, quantity: int,
                     now: datetime, depot: Depot | None = None, batch_no: str = "",
-                    expiry_date: date | None = None) -> CallOff:
+                    expiry_date: date | None = None, accept_excess: bool = False) -> CallOff:
     """Book what the partner delivered under a call-off into the receiving depot (owned by
-    the destination unit); the call-off records quantity and time against its lead time."""
+    the destination unit); the call-off records quantity and time against its lead time.
+    Less than called off is kept as the call-off's shortfall; more is refused unless
+    `accept_excess` says the receiver takes it."""
     access.require(user, Permission.BOOK_STOCK)
     order = calloff.order
     target = access.require_depot(user, receiving_depot(order, depot))
     if quantity <= 0:
         raise field_error("quantity", N_("Quantity must be a whole number above zero."))
+    if quantity > calloff.quantity and not accept_excess:
+        raise field_error("quantity", N_("Only %(called)s were called off; tick \"accept more "
+                                         "than called off\" to book %(quantity)s."),
+                          called=calloff.quantity, quantity=quantity)
+    lock(session, order, (OrderStatus.APPROVED, OrderStatus.PICKING, OrderStatus.DISPATCHED))
     result = session.execute(
         sa.update(CallOff).where(CallOff.id == calloff.id, CallOff.status == CallOffStatus.CALLED)
         .values(status=CallOffStatus.RECEIVED, received_quantity=quantity, received_at=now,
                 depot_id=target.id).execution_options(synchronize_session=False))
     if result.rowcount != 1:
         raise InvalidTransition(N_("Call-off %(code)s is %(status)s; it cannot be received."),
-                                code=calloff.code, status=calloff.status.value)
+                                code=calloff.code, status=calloff.status)
     session.refresh(calloff)
     lot = movements.find_or_create_lot(
         session, item=calloff.item, now=now, batch_no=batch_no or calloff.code,
@@ -144,6 +201,9 @@ def receive_calloff(session: Session, user: User, calloff: CallOff, *, quantity:
                   reason=calloff.agreement.code)
     movements.receive(session, actor, lot=lot, depot=target, owner=order.to_unit,
                       quantity=quantity, now=now, source=LotSource.PROCUREMENT)
+    session.refresh(order, ["calloffs"])
+    _complete(session, order, calloff, user)
+    session.flush()
     return calloff
 
 

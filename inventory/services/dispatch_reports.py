@@ -22,17 +22,23 @@ WARNING_SHARE = 0.75
 MEASURES = ("requested", "allocated", "dispatched", "received", "distributed")
 
 
+def completed_at(order: DispatchOrder) -> datetime | None:
+    """When everything had arrived (see `DispatchOrder.completed_at`)."""
+    return order.completed_at
+
+
 def elapsed_hours(order: DispatchOrder, now: datetime) -> float:
-    """Request-to-receipt hours (to now while the order is not received)."""
-    end = as_utc(order.received_at) or now
+    """Request-to-receipt hours (to now until everything has arrived)."""
+    end = completed_at(order) or now
     return max((end - as_utc(order.requested_at)).total_seconds() / 3600, 0.0)
 
 
 def on_time(order: DispatchOrder) -> bool | None:
     """True/False once received (within the target or not); None before."""
-    if order.received_at is None:
+    end = completed_at(order)
+    if end is None:
         return None
-    return elapsed_hours(order, order.received_at) <= order.target_hours
+    return elapsed_hours(order, end) <= order.target_hours
 
 
 def _candidate(dedup_key: str, severity: str, message: str, params: dict, value: float, *,
@@ -170,8 +176,8 @@ def daily_report(session: Session, event: DisasterEvent, *, start: datetime,
     statuses: dict[str, int] = {}
     for order in orders:
         statuses[order.status.value] = statuses.get(order.status.value, 0) + 1
-    received = [o for o in orders if o.received_at is not None and as_utc(o.received_at) < end]
-    hours = [elapsed_hours(o, o.received_at) for o in received]
+    received = [o for o in orders if (completed_at(o) or end) < end]
+    hours = [elapsed_hours(o, end) for o in received]
     return DailyReport(
         event=event, start=start, end=end,
         items=sorted(figures.values(), key=lambda f: f.item.code),

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from inventory.models import (Agreement, AgreementLine, Balance, CallOff, CallOffStatus, Depot,
                               Lot, Unit)
 from inventory.services import allocation
+from inventory.services.errors import N_, InsufficientStock
 from inventory.services.queries import available_lot, expired
 
 # Call-offs that use up an agreement's quantity.
@@ -61,3 +62,37 @@ def offers(session: Session, item_ids: Sequence[int], *, on: date) -> list[alloc
                              lead_time_hours=r.lead_time_hours, owner_path=r.path,
                              valid_from=r.valid_from, valid_to=r.valid_to, agreement_code=r.code)
             for r in session.execute(stmt) if r.left > 0]
+
+
+def claim(session: Session, calloff: CallOff, *, on: date) -> None:
+    """Check that the agreement still offers the call-off's quantity and mark it called.
+
+    The agreement line's row is taken first (a no-op update), so two approvals calling off
+    the same line are serialised whatever the database, and the second one sees what the
+    first called. Raises InsufficientStock (409) when the agreement no longer covers it.
+    """
+    locked = session.execute(
+        sa.update(AgreementLine)
+        .where(AgreementLine.agreement_id == calloff.agreement_id,
+               AgreementLine.item_id == calloff.item_id)
+        .values(quantity=AgreementLine.quantity).execution_options(synchronize_session=False))
+    left = 0
+    if locked.rowcount == 1:
+        left = session.scalar(
+            sa.select(AgreementLine.quantity - sa.select(sa.func.coalesce(
+                sa.func.sum(CallOff.quantity), 0)).where(
+                    CallOff.agreement_id == calloff.agreement_id,
+                    CallOff.item_id == calloff.item_id,
+                    CallOff.status.in_(ACTIVE_CALLOFFS)).scalar_subquery())
+            .join(Agreement, AgreementLine.agreement_id == Agreement.id)
+            .where(AgreementLine.agreement_id == calloff.agreement_id,
+                   AgreementLine.item_id == calloff.item_id, Agreement.is_active,
+                   Agreement.valid_from <= on, Agreement.valid_to >= on)) or 0
+    if left < calloff.quantity:
+        raise InsufficientStock(
+            N_("Agreement %(agreement)s has only %(left)s of %(item)s left to call off; "
+               "call-off %(calloff)s asks for %(quantity)s. Propose the order again."),
+            agreement=calloff.agreement.code, left=max(left, 0), item=calloff.item,
+            calloff=calloff.code, quantity=calloff.quantity)
+    calloff.status = CallOffStatus.CALLED
+    session.flush()

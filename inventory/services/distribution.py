@@ -54,7 +54,7 @@ def _draw(session: Session, depot: Depot, item: Item, quantity: int,
             return taken
     raise InsufficientStock(N_("Only %(available)s of %(item)s are free at %(depot)s; "
                                "%(requested)s asked."), available=quantity - remaining,
-                            item=item.name, depot=depot.name, requested=quantity)
+                            item=item, depot=depot.name, requested=quantity)
 
 
 def _check(household_head: str, household_size: int, lines: Sequence[tuple[Item, int]]) -> None:

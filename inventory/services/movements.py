@@ -345,8 +345,16 @@ def _count_movement(session: Session, actor: Actor, *, lot, depot, owner, counte
 
 # --- corrections ----------------------------------------------------------------------------
 
-def reverse(session: Session, actor: Actor, *, movement: Movement, now: datetime) -> Movement:
-    """Book the opposite of `movement` (冲销) with a reference to it; the ledger is never edited."""
+def reverse(session: Session, actor: Actor, *, movement: Movement, now: datetime,
+            order_checked: bool = False) -> Movement:
+    """Book the opposite of `movement` (冲销) with a reference to it; the ledger is never edited.
+
+    A movement of a dispatch order changes the order's figures too: it is reversed through
+    `services.dispatch_picking.reverse_pick`, which passes `order_checked`.
+    """
+    if movement.order_code and not order_checked:
+        raise DomainError(N_("Movement %(id)s belongs to dispatch order %(order)s; reverse it "
+                             "through the order."), id=movement.id, order=movement.order_code)
     if movement.kind is MovementKind.REVERSAL:
         raise DomainError(N_("A reversal cannot be reversed; book the movement again instead."))
     if movement.quantity == 0:  # a count that found no difference

@@ -14,10 +14,10 @@ from inventory.schemas.common import form_data
 from inventory.schemas.dispatch import OrderArgs, OrderIn
 from inventory.services import access, catalog, dispatch, events, stock
 from inventory.services.access import Permission
-from inventory.services.errors import N_, NotFound, field_error
+from inventory.services.errors import N_, field_error
 from inventory.services.pagination import paginate
 from inventory.web import bp
-from inventory.web.dispatch_views import after_action, order_context
+from inventory.web.dispatch_views import after_action, form_int, order_context
 from inventory.web.forms import render_form, try_submit
 
 
@@ -78,7 +78,7 @@ def order_lines(code: str):
     order = dispatch.get_order(db.session, current_actor(), code)
 
     def action():
-        lines = [(line.item, _int(request.form.get(f"line-{line.id}"), f"line-{line.id}"))
+        lines = [(line.item, form_int(request.form.get(f"line-{line.id}"), f"line-{line.id}"))
                  for line in order.lines]
         return dispatch.set_lines(db.session, current_actor(), order,
                                   [(item, q) for item, q in lines if q], now=utcnow())
@@ -92,12 +92,12 @@ def order_adjust(code: str):
     order = dispatch.get_order(db.session, current_actor(), code)
 
     def action():
-        quantities = {a.id: _int(request.form.get(f"quantity-{a.id}"), f"quantity-{a.id}")
+        quantities = {a.id: form_int(request.form.get(f"quantity-{a.id}"), f"quantity-{a.id}")
                       for a in order.allocations if f"quantity-{a.id}" in request.form}
         additions = []
         if request.form.get("add_balance"):
             additions = [(_balance(request.form["add_balance"]),
-                          _int(request.form.get("add_quantity"), "add_quantity"))]
+                          form_int(request.form.get("add_quantity"), "add_quantity"))]
         return dispatch.adjust(db.session, current_actor(), order, now=utcnow(),
                                quantities=quantities, additions=additions)
     _, errors = try_submit(action)
@@ -142,13 +142,6 @@ def order_cancel(code: str):
     return after_action(order, {}, N_("Order cancelled; reservations released."))
 
 
-def _int(value: str | None, name: str) -> int:
-    try:
-        return int((value or "0").strip() or 0)
-    except ValueError:
-        raise field_error(name, N_("Not a valid whole number.")) from None
-
-
 def _balance(key: str) -> Balance:
     """A balance chosen in the form as "lot|depot|owner" codes."""
     lot_code, _, rest = key.partition("|")
@@ -158,5 +151,5 @@ def _balance(key: str) -> Balance:
         .join(Depot, Balance.depot_id == Depot.id).join(Unit, Balance.owner_id == Unit.id)
         .where(Lot.lot_code == lot_code, Depot.code == depot_code, Unit.code == owner_code))
     if balance is None:
-        raise NotFound(N_("Lot %(code)s not found."), code=lot_code)
+        raise field_error("add_balance", N_("Lot %(code)s not found."), code=lot_code)
     return balance

@@ -9,7 +9,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from marshmallow import ValidationError
 
 from inventory import qr
-from inventory.api.dispatch import to_utc
+from inventory.api.dispatch import known_depot, to_utc
 from inventory.api.movements import commit_booking, request_hash
 from inventory.auth import current_actor, permission_required
 from inventory.extensions import db
@@ -17,11 +17,11 @@ from inventory.i18n import translate, translate_tree
 from inventory.label_images import Label, label_svg
 from inventory.models import Depot, DispatchOrder, Lot, OrderStatus, utcnow
 from inventory.schemas.common import form_data
-from inventory.schemas.dispatch import CallOffReceiveIn, DispatchIn
+from inventory.schemas.dispatch import MAX_QUANTITY, CallOffReceiveIn, DispatchIn
 from inventory.schemas.movements import MovementIn
 from inventory.services import (access, bookings, dispatch, dispatch_picking, dispatch_receipt,
                                 dispatch_sources,
-                                scans, stock, units)
+                                scans, stock)
 from inventory.services.access import Permission
 from inventory.services.dispatch_reports import elapsed_hours, on_time
 from inventory.services.errors import N_, DomainError, InvalidInput, NotFound, field_error
@@ -64,6 +64,18 @@ def after_action(order: DispatchOrder, errors: dict, message: str):
     return redirect(url_for("web.order_detail", code=order.code))
 
 
+def form_int(value: str | None, name: str, maximum: int = MAX_QUANTITY) -> int:
+    """A whole number 0..maximum typed into field `name` (blank: 0); else InvalidInput."""
+    try:
+        number = int((value or "0").strip() or 0)
+    except ValueError:
+        raise field_error(name, N_("Not a valid whole number.")) from None
+    if not 0 <= number <= maximum:
+        raise field_error(name, N_("Enter a whole number from 0 to %(maximum)s."),
+                          maximum=f"{maximum:,}")
+    return number
+
+
 def _filled(form) -> dict:
     """The form's non-blank fields (blank optional fields take their defaults)."""
     return {key: value for key, value in form_data(form).items() if value is not None}
@@ -98,13 +110,32 @@ def order_pick(code: str, depot_code: str):
                            request_id=new_request_id()), status
 
 
+# What the keeper calls the fields a scan can get wrong (other fields: the message alone).
+SCAN_FIELDS = {"quantity": N_("Quantity"), "lot_code": N_("Lot"), "payload": N_("Label"),
+               "order_code": N_("Order"), "to_depot_code": N_("Destination depot")}
+
+
 def _message(error: Exception) -> str:
+    """A refusal as one sentence in the user's language, fields by their names."""
     if isinstance(error, ValidationError):
-        return " ".join(f"{k}: {' '.join(map(str, v))}" for k, v in
-                        translate_tree(error.messages).items())
-    if isinstance(error, InvalidInput):
-        return " ".join(" ".join(v) for v in translate_tree(error.errors, error.params).values())
-    return translate(error.message, **error.params)
+        tree = translate_tree(error.messages)
+    elif isinstance(error, InvalidInput):
+        tree = translate_tree(error.errors, error.params)
+    else:
+        return translate(error.message, **error.params)
+    if not isinstance(tree, dict):
+        tree = {"_schema": tree}
+    return " ".join(_named(field, messages) for field, messages in tree.items())
+
+
+def _named(field: str, messages: Any) -> str:
+    if isinstance(messages, dict):
+        text = " ".join(_named(key, value) for key, value in messages.items())
+    else:
+        text = " ".join(map(str, messages if isinstance(messages, list) else [messages]))
+    name = SCAN_FIELDS.get(field)
+    return translate(N_("%(field)s: %(text)s"), field=translate(name), text=text) \
+        if name else text
 
 
 def _scan(order: DispatchOrder, depot: Depot) -> None:
@@ -158,6 +189,11 @@ def order_dispatch(code: str):
 @permission_required(Permission.BOOK_STOCK)
 def order_receive(code: str):
     order = dispatch.get_order(db.session, current_actor(), code)
+    try:
+        dispatch_receipt.require_receivable(order)
+    except DomainError as refused:  # a clear word instead of a form that cannot be sent
+        return render_template("dispatch/receive.html", order=order, form={}, errors={},
+                               depots=[], refused=_message(refused)), refused.status
     form = {"depot_code": order.to_depot.code if order.to_depot else None}
     errors: dict = {}
     if request.method == "POST":
@@ -176,10 +212,8 @@ def _receive(order: DispatchOrder, form: dict) -> DispatchOrder:
     for a in order.allocations:
         value = form.get(f"received-{a.id}")
         if a.picked and value is not None:
-            if not str(value).isdigit():
-                raise field_error(f"received-{a.id}", N_("Not a valid whole number."))
-            quantities[a.id] = int(value)
-    depot = units.get_depot(db.session, form["depot_code"]) if form.get("depot_code") else None
+            quantities[a.id] = form_int(value, f"received-{a.id}")
+    depot = known_depot(form.get("depot_code"))
     return dispatch_receipt.receive(db.session, current_actor(), order, now=utcnow(),
                                     depot=depot, by_allocation=quantities,
                                     note=(form.get("note") or "")[:500])
@@ -192,12 +226,14 @@ def calloff_receive(code: str):
     order = calloff.order
 
     def action():
-        data = CallOffReceiveIn().load(_filled(request.form))
-        depot = units.get_depot(db.session, data["depot_code"]) if data.get("depot_code") \
-            else None
+        data = CallOffReceiveIn().load(
+            {key: value for key, value in form_data(
+                request.form, checkboxes=("accept_excess",)).items() if value is not None})
+        depot = known_depot(data.get("depot_code"))
         return dispatch_receipt.receive_calloff(
             db.session, current_actor(), calloff, quantity=data["quantity"], now=utcnow(),
-            depot=depot, batch_no=data["batch_no"], expiry_date=data.get("expiry_date"))
+            depot=depot, batch_no=data["batch_no"], expiry_date=data.get("expiry_date"),
+            accept_excess=data["accept_excess"])
     _, errors = try_submit(action)
     return after_action(order, errors, N_("Delivery under the call-off booked."))
 

@@ -7,16 +7,17 @@ from flask import flash, redirect, render_template, request, url_for
 from inventory.auth import current_actor, permission_required
 from inventory.extensions import db
 from inventory.i18n import translate
-from inventory.models import DisasterEvent, Distribution, utcnow
+from inventory.models import Depot, DisasterEvent, Distribution, utcnow
 from inventory.schemas.common import form_data
 from inventory.schemas.dispatch import DistributionArgs, DistributionIn
-from inventory.services import catalog, distribution, events, stock, units
+from inventory.services import catalog, distribution, events, stock
 from inventory.services.access import Permission
 from inventory.services.dispatch_reports import distribution_totals
 from inventory.services.errors import N_, InsufficientStock, InvalidInput
 from inventory.services.pagination import paginate
 from inventory.web import bp
 from inventory.web.dispatch import form_lines
+from inventory.api.dispatch import known_depot, known_items
 from inventory.web.events import day_bounds
 from inventory.web.forms import new_request_id, render_form, try_submit
 
@@ -24,14 +25,13 @@ from inventory.web.forms import new_request_id, render_form, try_submit
 def _distribute(event: DisasterEvent, form: dict) -> Distribution:
     data = DistributionIn().load({k: v for k, v in form.items() if v is not None}
                                  | {"lines": form_lines()})
+    depot, lines = known_depot(data["depot_code"]), known_items(data["lines"])
     try:
         return distribution.distribute(
-            db.session, current_actor(), event=event,
-            depot=units.get_depot(db.session, data["depot_code"]),
+            db.session, current_actor(), event=event, depot=depot,
             household_head=data["household_head"], id_number=data["id_number"],
             household_size=data["household_size"], request_id=data["request_id"], now=utcnow(),
-            note=data["note"], lines=[(catalog.get_item(db.session, line["item_code"]),
-                                       line["quantity"]) for line in data["lines"]])
+            note=data["note"], lines=lines)
     except InsufficientStock as error:  # shown beside the lines, like a field error
         raise InvalidInput({"lines": [translate(error.message, **error.params)]}) from error
 
@@ -56,22 +56,49 @@ def distribution_new(code: str):
                        request_id=new_request_id())
 
 
-@bp.get("/events/<code>/distributions")
-@permission_required(Permission.VIEW)
-def distribution_list(code: str):
-    """The register and sign-off sheet (print it), with totals against the request."""
-    user = current_actor()
-    event = events.get_event(db.session, user, code)
+def _register(event: DisasterEvent) -> tuple[sa.Select, Depot | None, dict, dict, dict]:
+    """The event's distributions the user may see, filtered by the query's depot and day:
+    (statement, depot, raw arguments, parsed values, field errors)."""
     raw = {k: v for k, v in request.args.items() if v.strip()}
-    values, errors = try_submit(lambda: DistributionArgs().load(raw))
+    values, errors = try_submit(lambda: _filters(raw))
     values = values or DistributionArgs().load({})
-    stmt = distribution.visible_distributions(user, event)
-    depot = units.get_depot(db.session, values["depot"]) if values.get("depot") else None
+    stmt = distribution.visible_distributions(current_actor(), event)
+    depot = values.get("depot")
     if depot is not None:
         stmt = stmt.where(Distribution.depot_id == depot.id)
     if values.get("day"):
         start, end = day_bounds(values["day"])
         stmt = stmt.where(Distribution.distributed_at >= start, Distribution.distributed_at < end)
+    return stmt, depot, raw, values, errors
+
+
+def _filters(raw: dict) -> dict:
+    values = DistributionArgs().load(raw)
+    if values.get("depot"):
+        values["depot"] = known_depot(values["depot"], "depot")
+    return values
+
+
+@bp.get("/events/<code>/distributions/sheet")
+@permission_required(Permission.VIEW)
+def distribution_sheet(code: str):
+    """The sign-off sheet to print: every household of the filter, on as many pages as
+    it takes (the register on screen is paginated)."""
+    event = events.get_event(db.session, current_actor(), code)
+    stmt, depot, raw, _, errors = _register(event)
+    rows = db.session.scalars(stmt.order_by(None).order_by(
+        Distribution.distributed_at, Distribution.id)).all()
+    return render_template("distributions/sheet.html", event=event, rows=rows, depot=depot,
+                           args=raw, errors=errors), 422 if errors else 200
+
+
+@bp.get("/events/<code>/distributions")
+@permission_required(Permission.VIEW)
+def distribution_list(code: str):
+    """The register, with totals against the request; its sign-off sheet prints apart."""
+    user = current_actor()
+    event = events.get_event(db.session, user, code)
+    stmt, depot, raw, values, errors = _register(event)
     page = paginate(db.session, stmt, page=values["page"], per_page=values["per_page"])
     totals = distribution_totals(db.session, event, depot.unit.path if depot else None)
     people = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from marshmallow import ValidationError
 
 from inventory.api.dispatch import create_event
 from inventory.auth import current_actor, permission_required
@@ -14,7 +15,7 @@ from inventory.i18n import translate
 from inventory.models import (CallOff, DisasterEvent, Distribution, DispatchOrder, EventStatus,
                               EventType, utcnow)
 from inventory.reports import XLSX_MIMETYPE, xlsx_bytes
-from inventory.schemas.common import form_data
+from inventory.schemas.common import form_data, parse_day
 from inventory.schemas.dispatch import EventArgs, EventFiguresIn, EventIn
 from inventory.services import dispatch, events, stock
 from inventory.services.access import Permission
@@ -118,10 +119,9 @@ def event_close(code: str):
 def event_report(code: str, fmt: str | None = None):
     event = events.get_event(db.session, current_actor(), code)
     try:
-        day = date.fromisoformat(request.args.get("day", "")) if request.args.get("day") \
-            else local_now().date()
-    except ValueError:
-        day = local_now().date()
+        day = parse_day(request.args.get("day")) or local_now().date()
+    except ValidationError as error:  # 422 naming the argument
+        raise ValidationError({"day": error.messages}) from error
     start, end = day_bounds(day)
     report = daily_report(db.session, event, start=start, end=end)
     if fmt == "xlsx":

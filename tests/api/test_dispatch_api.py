@@ -1,11 +1,13 @@
 """The events and dispatch-orders API (contract.md): shapes, statuses, problems."""
 import uuid
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from inventory.extensions import db
-from inventory.models import Unit
+from inventory.models import (Agreement, AgreementLine, AgreementMode, Item, Partner, Unit,
+                              utcnow)
 from inventory.services import ledger
 from tests import factories
 
@@ -100,6 +102,15 @@ def test_create_order_validation(client, api):
     unknown = client.post(url, headers=api["dispatcher"], json={
         "event_code": "NOPE", "to_unit_code": "S1C1", "people": 5})
     assert unknown.status_code == 404
+    for body, field in (({"to_unit_code": "NOPE", "people": 5}, "to_unit_code"),
+                        ({"to_unit_code": "S1C1", "to_depot_code": "NOPE", "people": 5},
+                         "to_depot_code"),
+                        ({"to_unit_code": "S1C1",
+                          "lines": [{"item_code": "9999999", "quantity": 1}]}, "lines")):
+        refused = client.post(url, headers=api["dispatcher"], json={"event_code": ev["code"],
+                                                                    **body})
+        assert refused.status_code == 422 and list(refused.json["errors"]) == [field], body
+    assert refused.json["errors"]["lines"] == {"0": {"item_code": ["未找到物资 9999999。"]}}
     wrong_depot = client.post(url, headers=api["dispatcher"], json={
         "event_code": ev["code"], "to_unit_code": "S1C1", "to_depot_code": "DEP-S2", "people": 5})
     assert wrong_depot.status_code == 422 and "to_depot_code" in wrong_depot.json["errors"]
@@ -189,3 +200,86 @@ def test_openapi_documents_the_dispatch_endpoints(client):
                  "/api/v1/dispatch-orders/{code}/receive"):
         assert path in paths
     assert "requestBody" in paths["/api/v1/dispatch-orders"]["post"]
+
+
+def test_refusals_name_statuses_and_items_in_the_users_language(client, api):
+    ev = event(client, api["dispatcher"])
+    code = order(client, api["dispatcher"], ev["code"],
+                 lines=[{"item_code": "1020101", "quantity": 10}])["code"]
+    url = f"/api/v1/dispatch-orders/{code}"
+    client.post(f"{url}/approve", headers=api["bureau"])
+    again = client.post(f"{url}/approve", headers=api["bureau"])
+    assert again.status_code == 409
+    assert again.json["detail"] == f"调拨单 {code} 当前为 已批准，只有草稿可以修改。"
+    english = {**api["bureau"], "Accept-Language": "en"}
+    again = client.post(f"{url}/approve", headers=english)
+    assert again.json["detail"] == (f"Order {code} is Approved for dispatch; only a draft can "
+                                    "be changed.")
+    over = client.post("/api/v1/movements", headers={**api["keeper"], "Accept-Language": "en"},
+                       json={"request_id": str(uuid.uuid4()), "kind": "issue",
+                             "depot_code": "DEP-S1", "lot_code": "Q1", "quantity": 11,
+                             "order_code": code})
+    assert over.status_code == 409
+    assert "of Quilt are still to pick" in over.json["detail"] and "棉被" not in over.json["detail"]
+    client.post(f"{url}/cancel", headers=api["dispatcher"])
+    cancelled = client.post(f"{url}/cancel", headers=api["dispatcher"])
+    assert cancelled.status_code == 409 and "已取消" in cancelled.json["detail"]
+    assert "cancelled" not in cancelled.json["detail"]
+
+
+def test_times_out_of_range_are_a_422_naming_the_field(client, api):
+    for value in ("0001-01-01T00:00:00", "0001-01-01T00:00:00+08:00", "9999-12-31T23:59:59-05:00"):
+        response = client.post("/api/v1/events", headers=api["dispatcher"], json={
+            "name": "x", "unit_code": "D1", "started_at": value})
+        assert response.status_code == 422 and "started_at" in response.json["errors"], value
+    ev = event(client, api["dispatcher"])
+    response = client.post("/api/v1/dispatch-orders", headers=api["dispatcher"], json={
+        "event_code": ev["code"], "to_unit_code": "S1C1", "people": 5,
+        "needed_by": "0001-01-01T00:00:00"})
+    assert response.status_code == 422 and "needed_by" in response.json["errors"]
+    code = order(client, api["dispatcher"], ev["code"],
+                 lines=[{"item_code": "1020101", "quantity": 1}])["code"]
+    client.post(f"/api/v1/dispatch-orders/{code}/approve", headers=api["bureau"])
+    client.post("/api/v1/movements", headers=api["keeper"], json={
+        "request_id": str(uuid.uuid4()), "kind": "issue", "depot_code": "DEP-S1",
+        "lot_code": "Q1", "quantity": 1, "order_code": code})
+    for name in ("departed_at", "eta"):
+        response = client.post(f"/api/v1/dispatch-orders/{code}/dispatch",
+                               headers=api["keeper"], json={name: "0001-01-01T00:00:00"})
+        assert response.status_code == 422 and name in response.json["errors"]
+
+
+def test_call_off_receipt_refuses_more_than_called_off_and_records_a_shortfall(client, app, api):
+    with app.app_context():
+        item = db.session.scalar(sa.select(Item).where(Item.code == "1060101"))  # in no depot
+        agreement = Agreement(code="AG-L", partner=Partner(code="P3", name="Torch Co",
+                                                           created_at=utcnow()),
+                              owner=db.session.scalar(sa.select(Unit).where(Unit.code == "D1")),
+                              mode=AgreementMode.STOCK, valid_from=date.today() - timedelta(1),
+                              valid_to=date.today() + timedelta(90), lead_time_hours=4,
+                              created_at=utcnow())
+        agreement.lines = [AgreementLine(item=item, quantity=100)]
+        db.session.add(agreement)
+        db.session.commit()
+    ev = event(client, api["dispatcher"])
+    codes = [order(client, api["dispatcher"], ev["code"],
+                   lines=[{"item_code": "1060101", "quantity": 10}])["code"] for _ in range(2)]
+    calloffs = []
+    for code in codes:
+        approved = client.post(f"/api/v1/dispatch-orders/{code}/approve", headers=api["admin"])
+        calloffs.append(approved.json["calloffs"][0]["code"])
+    url = f"/api/v1/call-offs/{calloffs[0]}/receive"
+    too_many = client.post(url, headers=api["admin"], json={"quantity": 11, "batch_no": "L1"})
+    assert too_many.status_code == 422 and list(too_many.json["errors"]) == ["quantity"]
+    assert "10" in too_many.json["errors"]["quantity"][0]
+    short = client.post(url, headers=api["admin"], json={"quantity": 7, "batch_no": "L1"})
+    assert short.status_code == 200, short.json
+    assert (short.json["received_quantity"], short.json["shortfall"]) == (7, 3)
+    again = client.post(url, headers=api["admin"], json={"quantity": 1})
+    assert again.status_code == 409 and "已接收" in again.json["detail"]  # status by its label
+    more = client.post(f"/api/v1/call-offs/{calloffs[1]}/receive", headers=api["admin"],
+                       json={"quantity": 12, "batch_no": "L2", "accept_excess": True})
+    assert more.status_code == 200 and (more.json["received_quantity"], more.json["shortfall"]) == (
+        12, 0)
+    with app.app_context():
+        assert ledger.verify(db.session) == []

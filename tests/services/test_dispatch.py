@@ -197,3 +197,18 @@ def test_codes_are_readable_and_never_repeat(session, ctx):
     stem = f"DO{utcnow():%Y%m%d}-"
     assert (first.code, second.code) == (f"{stem}001", f"{stem}002")
     assert first.request.code.startswith("RQ") and first.request.code != second.request.code
+
+
+def test_people_are_converted_with_the_seasons_norms(session, ctx):
+    from decimal import Decimal
+    quilt = get(session, Item, code=QUILT)
+    quilt.per_person_cold = Decimal(2)
+    stove = factories.make_item(session, "1060201", name="取暖炉", per_person=0)
+    stove.per_person_cold = Decimal("0.1")
+    session.flush()
+    warm = order_for(session, ctx, [], people=10)
+    cold = order_for(session, ctx, [], people=10, season="cold")
+    assert {line.item.code: line.quantity for line in warm.lines} == {
+        TENT: 3, QUILT: 10, FOOD: 30, TORCH: 4}
+    assert {line.item.code: line.quantity for line in cold.lines} == {
+        TENT: 3, QUILT: 20, FOOD: 30, TORCH: 4, "1060201": 1}

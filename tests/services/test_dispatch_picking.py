@@ -7,11 +7,12 @@ import sqlalchemy as sa
 
 from inventory.models import (Agreement, AgreementLine, AgreementMode, CallOffStatus, Depot, Item,
                               Movement, MovementKind, OrderStatus, Partner, Unit, utcnow)
-from inventory.services import (bookings, dispatch, dispatch_picking, dispatch_receipt,
+from inventory.services import (bookings, dispatch, dispatch_picking, dispatch_receipt, movements,
                                 dispatch_sources, ledger)
 from inventory.services.dispatch_picking import PickRefused
 from inventory.services.dispatch_receipt import ReceivedLine
-from inventory.services.errors import InsufficientStock, InvalidInput, InvalidTransition
+from inventory.services.errors import (DomainError, InsufficientStock, InvalidInput,
+                                       InvalidTransition)
 from tests import factories
 from tests.services.test_dispatch import FOOD, QUILT, TENT, TORCH, ctx, get, order_for, reserved  # noqa: F401
 
@@ -180,3 +181,137 @@ def test_agreement_call_off_is_proposed_called_and_received(session, ctx, world)
     # what is already called off is no longer on offer to the next order
     assert [o.quantity for o in dispatch_sources.offers(session, [agreement.lines[0].item_id],
                                                 on=date.today())] == [20]
+
+
+def reverse(session, user, movement):
+    return bookings.reverse(session, user, movement_id=movement.id, request_id=str(uuid.uuid4()),
+                            reason="wrong lot", request_hash="r", now=utcnow())
+
+
+def lot_total(session, lot_code):
+    """Every piece of the lot, wherever it lies."""
+    return session.scalar(sa.text(
+        "SELECT coalesce(sum(b.quantity), 0) FROM balance b JOIN lot l ON l.id = b.lot_id "
+        "WHERE l.lot_code = :lot"), {"lot": lot_code})
+
+
+def test_reversing_a_pick_puts_it_back_on_the_order_and_invents_no_stock(session, ctx, approved):
+    _, _, user = ctx
+    before = lot_total(session, "Q1")
+    picked = scan(session, user("keeper"), approved, "Q1", 15).movements[0]
+    session.commit()
+    booking = reverse(session, user("keeper"), picked)  # the keeper's own, within minutes
+    session.commit()
+    reversal = booking.movements[0]
+    assert (reversal.kind, reversal.order_code) == (MovementKind.REVERSAL, approved.code)
+    order = dispatch.get_order(session, user("admin"), approved.code)
+    quilts = next(a for a in order.allocations if a.lot.lot_code == "Q1")
+    assert (quilts.quantity, quilts.picked) == (20, 0)
+    assert reserved(session, "Q1") == 20 and on_hand(session, "Q1", "DEP-S1") == 50
+    assert [(b.quantity, b.reserved) for b in booking.balances] == [(50, 20)]
+    with pytest.raises(DomainError):  # once is enough
+        reverse(session, user("admin"), picked)
+    session.rollback()
+    # nothing picked any more: the order can be cancelled, as its message says
+    order = dispatch.get_order(session, user("admin"), approved.code)
+    dispatch.cancel(session, user("dispatcher"), order, now=utcnow())
+    session.commit()
+    assert reserved(session, "Q1") == 0 and reserved(session, "T1") == 0
+    assert lot_total(session, "Q1") == before and ledger.verify(session) == []
+
+
+def test_a_reversed_pick_is_not_shipped_twice(session, ctx, approved):
+    _, _, user = ctx
+    before = lot_total(session, "Q1")
+    picked = scan(session, user("keeper"), approved, "Q1", 20).movements[0]
+    reverse(session, user("admin"), picked)
+    scan(session, user("keeper"), approved, "Q1", 12)
+    order = dispatch.get_order(session, user("admin"), approved.code)
+    dispatch_picking.dispatch(session, user("admin"), order, now=utcnow())
+    dispatch_receipt.receive(session, user("admin"), order, now=utcnow())
+    session.commit()
+    assert on_hand(session, "Q1", "DEP-S1C1") == 12 and on_hand(session, "Q1", "DEP-S1") == 38
+    assert lot_total(session, "Q1") == before and reserved(session, "Q1") == 0
+    assert ledger.verify(session) == []
+
+
+def test_picks_of_a_dispatched_order_cannot_be_reversed(session, ctx, approved):
+    _, _, user = ctx
+    picked = scan(session, user("keeper"), approved, "Q1", 20).movements[0]
+    order = dispatch.get_order(session, user("admin"), approved.code)
+    dispatch_picking.dispatch(session, user("admin"), order, now=utcnow())
+    session.commit()
+    with pytest.raises(InvalidTransition) as refused:
+        reverse(session, user("admin"), picked)
+    assert "can no longer be reversed" in str(refused.value)
+    session.rollback()
+    dispatch_receipt.receive(session, user("admin"), order, now=utcnow())
+    session.commit()
+    receipt = session.scalars(sa.select(Movement).where(
+        Movement.order_code == order.code, Movement.kind == MovementKind.RECEIVE)).first()
+    with pytest.raises(InvalidTransition):  # nor the receipt that booked them in
+        reverse(session, user("admin"), receipt)
+    session.rollback()
+    with pytest.raises(DomainError):  # and never around the order
+        movements.reverse(session, movements.system_actor(), movement=receipt, now=utcnow())
+    session.rollback()
+    assert on_hand(session, "Q1", "DEP-S1C1") == 20 and ledger.verify(session) == []
+
+
+def test_reversing_a_transfer_pick_takes_it_back_from_the_destination(session, ctx, approved):
+    _, _, user = ctx
+    picked = scan(session, user("keeper"), approved, "Q1", 20, kind="transfer",
+                  to_depot_code="DEP-S1C1").movements[0]
+    reverse(session, user("admin"), picked)
+    order = dispatch.get_order(session, user("admin"), approved.code)
+    quilts = next(a for a in order.allocations if a.lot.lot_code == "Q1")
+    assert (quilts.picked, quilts.transferred) == (0, 0)
+    assert on_hand(session, "Q1", "DEP-S1C1") == 0 and on_hand(session, "Q1", "DEP-S1") == 50
+    assert reserved(session, "Q1") == 20 and ledger.verify(session) == []
+
+
+def torch_agreement(session, quantity):
+    """Torches are in no depot: a partner's agreement is their only source."""
+    agreement = Agreement(code="AG-L", partner=Partner(code="P3", name="Torch Co",
+                                                       created_at=utcnow()),
+                          owner=get(session, Unit, code="D1"), mode=AgreementMode.STOCK,
+                          valid_from=date.today() - timedelta(10),
+                          valid_to=date.today() + timedelta(300), lead_time_hours=4,
+                          created_at=utcnow())
+    agreement.lines = [AgreementLine(item=get(session, Item, code=TORCH), quantity=quantity)]
+    session.add(agreement)
+    session.commit()
+    return agreement
+
+
+def test_two_drafts_cannot_call_off_more_than_the_agreement_has_left(session, ctx, world):
+    _, _, user = ctx
+    torch_agreement(session, 70)
+    first = order_for(session, ctx, [(TORCH, 60)])
+    second = order_for(session, ctx, [(QUILT, 5), (TORCH, 60)])
+    assert [c.quantity for c in first.calloffs] == [c.quantity for c in second.calloffs] == [60]
+    session.commit()
+    dispatch.approve(session, user("bureau"), first, now=utcnow())
+    session.commit()
+    with pytest.raises(InsufficientStock) as refused:
+        dispatch.approve(session, user("bureau"), second, now=utcnow())
+    assert refused.value.status == 409 and refused.value.params["left"] == 10
+    session.rollback()
+    second = dispatch.get_order(session, user("admin"), second.code)
+    assert second.status is OrderStatus.DRAFT and reserved(session, "Q1") == 0  # nothing half
+    assert [c.status for c in second.calloffs] == [CallOffStatus.PROPOSED]
+    dispatch.propose(session, user("dispatcher"), second, now=utcnow())  # what is left now
+    assert [c.quantity for c in second.calloffs] == [10]
+    dispatch.approve(session, user("bureau"), second, now=utcnow())
+    assert second.status is OrderStatus.APPROVED and reserved(session, "Q1") == 5
+
+
+def test_an_agreement_that_expired_since_the_proposal_calls_off_nothing(session, ctx, world):
+    _, _, user = ctx
+    agreement = torch_agreement(session, 70)
+    order = order_for(session, ctx, [(TORCH, 20)])
+    agreement.valid_to = date.today() - timedelta(1)
+    session.commit()
+    with pytest.raises(InsufficientStock):
+        dispatch.approve(session, user("bureau"), order, now=utcnow())
+    session.rollback()

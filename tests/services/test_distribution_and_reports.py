@@ -4,11 +4,14 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from inventory.models import Agreement, AgreementLine, AgreementMode, Item, Partner, Unit, utcnow
+from inventory.models import (Agreement, AgreementLine, AgreementMode, Item, OrderStatus, Partner,
+                              Unit, utcnow)
+from inventory.models.base import as_utc
 from inventory.services import dispatch, dispatch_picking, dispatch_receipt, distribution, ledger
-from inventory.services.dispatch_reports import daily_report, dispatch_overdue_rule, on_time
-from inventory.services.errors import InsufficientStock, InvalidInput
-from tests.services.test_dispatch import QUILT, TENT, ctx, get, order_for  # noqa: F401
+from inventory.services.dispatch_reports import (daily_report, dispatch_overdue_rule, elapsed_hours,
+                                                 on_time)
+from inventory.services.errors import InsufficientStock, InvalidInput, InvalidTransition
+from tests.services.test_dispatch import QUILT, TENT, TORCH, ctx, get, order_for  # noqa: F401
 from tests.services.test_dispatch_picking import scan
 
 RULE_KEYS = {"dedup_key", "kind", "severity", "message", "params", "value", "unit_id",
@@ -119,3 +122,96 @@ def test_received_orders_and_late_call_offs(session, ctx, delivered):
     calloff = found[f"dispatch_overdue:calloff:{order.calloffs[0].code}"]
     assert (calloff["agreement_code"], calloff["severity"], calloff["value"]) == ("AG-Q", "warning", 1)
     assert set(calloff) == RULE_KEYS
+
+
+@pytest.fixture
+def torch_agreement(session, world):
+    """Torches are in no depot: only a partner's agreement (4 h lead time) supplies them."""
+    agreement = Agreement(code="AG-L", partner=Partner(code="P3", name="Torch Co",
+                                                       created_at=utcnow()),
+                          owner=get(session, Unit, code="D1"), mode=AgreementMode.STOCK,
+                          valid_from=date.today() - timedelta(1),
+                          valid_to=date.today() + timedelta(90), lead_time_hours=4,
+                          created_at=utcnow())
+    agreement.lines = [AgreementLine(item=get(session, Item, code=TORCH), quantity=100)]
+    session.add(agreement)
+    session.commit()
+    return agreement
+
+
+def alerts_at(session, order, when):
+    """The order's own dispatch_overdue alert (not its late call-offs')."""
+    return {c["dedup_key"]: c["severity"] for c in dispatch_overdue_rule(
+        session, today=date.today(), now=when)
+        if c["dedup_key"] == f"dispatch_overdue:order:{order.code}"}
+
+
+def test_an_order_met_only_by_call_offs_is_received_when_they_arrive(session, ctx,
+                                                                      torch_agreement):
+    event, _, user = ctx
+    order = order_for(session, ctx, [(TORCH, 5)])
+    assert order.allocations == [] and [c.quantity for c in order.calloffs] == [5]
+    dispatch.approve(session, user("bureau"), order, now=utcnow())
+    session.commit()
+    with pytest.raises(InvalidTransition):  # nothing to pick, nothing to ship
+        dispatch_picking.dispatch(session, user("admin"), order, now=utcnow())
+    session.rollback()
+    start = as_utc(order.requested_at)
+    key = f"dispatch_overdue:order:{order.code}"
+    assert alerts_at(session, order, start + timedelta(hours=7))[key] == "warning"
+    arrival = start + timedelta(hours=3)
+    dispatch_receipt.receive_calloff(session, user("admin"), order.calloffs[0], quantity=5,
+                                     now=arrival, batch_no="L1")
+    session.commit()
+    assert order.status is OrderStatus.RECEIVED and as_utc(order.received_at) == arrival
+    assert order.completed_at == arrival
+    assert on_time(order) is True and elapsed_hours(order, start + timedelta(hours=30)) == 3
+    assert alerts_at(session, order, start + timedelta(hours=30)) == {}
+    report = daily_report(session, event, start=start - timedelta(hours=1),
+                          end=start + timedelta(days=1))
+    assert (report.received_orders, report.on_time_orders, report.average_hours) == (1, 1, 3.0)
+    assert ledger.verify(session) == []
+
+
+def test_a_mixed_order_is_complete_only_when_its_call_offs_have_arrived(session, ctx,
+                                                                        torch_agreement):
+    _, _, user = ctx
+    order = order_for(session, ctx, [(QUILT, 10), (TORCH, 5)])
+    start = as_utc(order.requested_at)
+    dispatch.approve(session, user("bureau"), order, now=start)
+    scan(session, user("keeper"), order, "Q1", 10)
+    dispatch_picking.dispatch(session, user("admin"), order, now=start + timedelta(hours=1))
+    dispatch_receipt.receive(session, user("admin"), order, now=start + timedelta(hours=2))
+    session.commit()
+    # the truck is in, the partner's torches are not: the order is still under way
+    assert order.status is OrderStatus.DISPATCHED and on_time(order) is None
+    assert elapsed_hours(order, start + timedelta(hours=9)) == 9
+    key = f"dispatch_overdue:order:{order.code}"
+    assert alerts_at(session, order, start + timedelta(hours=9)) == {key: "critical"}
+    with pytest.raises(InvalidTransition):  # the shipment is received once
+        dispatch_receipt.receive(session, user("admin"), order, now=start + timedelta(hours=3))
+    session.rollback()
+    late = start + timedelta(hours=10)
+    dispatch_receipt.receive_calloff(session, user("admin"), order.calloffs[0], quantity=5,
+                                     now=late, batch_no="L2")
+    session.commit()
+    assert order.status is OrderStatus.RECEIVED
+    assert as_utc(order.received_at) == start + timedelta(hours=2) and order.completed_at == late
+    assert on_time(order) is False and elapsed_hours(order, late + timedelta(hours=5)) == 10
+    assert ledger.verify(session) == []
+
+
+def test_call_offs_delivered_before_the_shipment_count_at_its_receipt(session, ctx,
+                                                                       torch_agreement):
+    _, _, user = ctx
+    order = order_for(session, ctx, [(QUILT, 10), (TORCH, 5)])
+    start = as_utc(order.requested_at)
+    dispatch.approve(session, user("bureau"), order, now=start)
+    dispatch_receipt.receive_calloff(session, user("admin"), order.calloffs[0], quantity=5,
+                                     now=start + timedelta(hours=1), batch_no="L3")
+    assert order.status is OrderStatus.APPROVED  # the quilts are still to come
+    scan(session, user("keeper"), order, "Q1", 10)
+    dispatch_picking.dispatch(session, user("admin"), order, now=start + timedelta(hours=2))
+    dispatch_receipt.receive(session, user("admin"), order, now=start + timedelta(hours=4))
+    assert order.status is OrderStatus.RECEIVED
+    assert order.completed_at == start + timedelta(hours=4) and on_time(order) is True
