@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from inventory.models import (Agreement, AgreementCheck, AgreementMode, Balance, Depot,
                               DepotMinimum, Item, Lot, LotStatus, Unit)
 from inventory.services import readiness_load
+from inventory.services.readiness import add_days
 from inventory.services.errors import N_
 
 CRITICAL, WARNING, INFO = "critical", "warning", "info"
@@ -71,8 +72,8 @@ def agreement_expiry_severity(valid_to: date, today: date) -> str | None:
 
 
 def check_due(last_checked: date | None, valid_from: date, interval_days: int) -> date:
-    """When the next verification check is due."""
-    return (last_checked or valid_from) + timedelta(days=interval_days)
+    """When the next verification check is due (date.max at the latest)."""
+    return add_days(last_checked or valid_from, interval_days)
 
 
 def check_overdue_severity(due: date, today: date, interval_days: int) -> str | None:
@@ -167,7 +168,7 @@ def below_minimum_rule(session: Session, *, today: date, now: datetime) -> Itera
 
 def expiry_rule(session: Session, *, today: date, now: datetime) -> Iterator[AlertCandidate]:
     """Lots in stock that expired or expire within 180 days, per depot (rotate them)."""
-    horizon = today + timedelta(days=EXPIRY_WINDOWS[-1][0])
+    horizon = add_days(today, EXPIRY_WINDOWS[-1][0])
     stmt = (sa.select(Lot.lot_code, Lot.expiry_date, Item.id, Item.name, Depot.id, Depot.code,
                       Depot.name, Depot.unit_id, sa.func.sum(Balance.quantity))
             .select_from(Balance).join(Lot, Lot.id == Balance.lot_id)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 WARM, COLD = "warm", "cold"
@@ -141,6 +141,15 @@ def compute(items: Iterable[ItemFigures], *, people: int, horizon_hours: int,
                      limiting_item_code=limiting, limiting_item_code_with_agreements=limiting_with,
                      resident_population=resident_population, resident_coverage_ratio=ratio,
                      items=lines)
+
+
+def add_days(day: date, days: int) -> date:
+    """`day` plus `days`, held at the first or last representable date instead of
+    overflowing (a stored date near year 9999 plus an interval must not answer 500)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
 
 
 def norm_for(per_person: Decimal, per_person_cold: Decimal | None, season: str) -> Decimal:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -52,7 +52,7 @@ class ReadinessReport:
 
 def horizon_end(on: date, hours: int) -> date:
     """The day the horizon ends on: lots must not be expired on it."""
-    return on + timedelta(hours=hours) // timedelta(days=1) * timedelta(days=1)
+    return readiness.add_days(on, hours // 24)
 
 
 def scope_condition(unit: Unit, basis: str, *, scan: bool = False,

@@ -143,3 +143,42 @@ def test_agreement_edit_changes_terms_and_lines(client, app, world):
         assert agreement.mode.value == "supply" and agreement.lead_time_hours == 4
         assert sorted((line.item.code, line.quantity) for line in agreement.lines) == [
             ("1010101", 250), ("1020101", 90)]
+
+
+def test_agreement_stored_near_the_end_of_the_calendar_still_renders(client, app, world):
+    # Saved before dates were bounded (or through another path): the next check due lies
+    # beyond year 9999. Detail, list, alerts and the agreements export must not 500.
+    from inventory.models import AgreementMode, Partner, Unit, utcnow
+    from inventory.services import agreements as service
+    from inventory.services import alerts as alert_service
+    from inventory.services import exports
+
+    with app.app_context():
+        partner = service.create_partner(db.session, code="P9", name="远期企业", now=utcnow())
+        owner = db.session.scalar(sa.select(Unit).where(Unit.code == "D1"))
+        terms = service.AgreementTerms(
+            partner=db.session.get(Partner, partner.id), owner=owner, mode=AgreementMode.SUPPLY,
+            valid_from=date(9999, 1, 1), valid_to=date(9999, 12, 31), lead_time_hours=6,
+            check_interval_days=3650)
+        service.create_agreement(db.session, code="AG-FAR", terms=terms, now=utcnow(),
+                                 lines=[{"item_code": "1010101", "quantity": 5}])
+        db.session.commit()
+        alert_service.evaluate(db.session, today=date(9999, 12, 31), now=utcnow())
+        table = exports.EXPORTS["agreements"](db.session, exports.ExportArgs(today=date.today()))
+        assert [row[-2] for row in table.rows] == [date.max]
+        db.session.rollback()
+    login(client, "bureau")
+    detail = client.get("/agreements/AG-FAR")
+    assert detail.status_code == 200 and "9999" in detail.get_data(as_text=True)
+    assert client.get("/agreements").status_code == 200
+
+
+def test_check_interval_is_bounded_with_a_422_naming_the_field(client, world):
+    login(client, "bureau")
+    client.post("/admin/partners/new", data={"code": "P1", "name": "安泰储运"})
+    response = client.post("/admin/agreements/new", data={
+        "code": "AG-3", "partner_code": "P1", "owner_code": "D1", "mode": "supply",
+        "valid_from": "2026-01-01", "valid_to": "2026-12-31", "lead_time_hours": "6",
+        "check_interval_days": "3650", "line-0-item_code": "1010101", "line-0-quantity": "10"})
+    assert response.status_code == 422
+    assert 'id="check_interval_days-error"' in response.get_data(as_text=True)
