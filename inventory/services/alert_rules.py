@@ -1,7 +1,9 @@
 """The alert rules: pure decisions (severity from a figure) and the rules that feed them.
 
 Each rule is `rule(session, *, today, now) -> Iterable[AlertCandidate]`; `services.alerts`
-runs every rule in its `RULES` list. The pure helpers (`shortfall_severity`, `expiry_alert`,
+runs every rule in its `RULES` list. A message naming an item carries both `item` (the
+Chinese name, for old readers) and `item_code`: the name is chosen in the reader's
+language when the alert is shown (`alerts.message_params`). The pure helpers (`shortfall_severity`, `expiry_alert`,
 …) hold the thresholds and are unit-tested without a database.
 """
 from __future__ import annotations
@@ -135,7 +137,8 @@ def shortfall_rule(session: Session, *, today: date, now: datetime) -> Iterator[
                        "worst %(item)s, %(usable)s of %(required)s. Can relieve %(coverable)s "
                        "people."),
             params={"unit": unit.name, "count": len(short), "people": r.target_people,
-                    "item": item.name, "usable": worst.usable, "required": worst.required,
+                    "item": item.name, "item_code": item.code, "usable": worst.usable,
+                    "required": worst.required,
                     "coverable": r.people_coverable_with_agreements,
                     "items": [line.item_code for line in short]})
 
@@ -162,24 +165,25 @@ def below_minimum_rule(session: Session, *, today: date, now: datetime) -> Itera
             item_id=item.id,
             message=N_("%(depot)s holds %(quantity)s of %(item)s, below its minimum of "
                        "%(minimum)s."),
-            params={"depot": depot.name, "item": item.name, "quantity": int(quantity),
+            params={"depot": depot.name, "item": item.name, "item_code": item.code,
+                    "quantity": int(quantity),
                     "minimum": minimum.minimum_quantity})
 
 
 def expiry_rule(session: Session, *, today: date, now: datetime) -> Iterator[AlertCandidate]:
     """Lots in stock that expired or expire within 180 days, per depot (rotate them)."""
     horizon = add_days(today, EXPIRY_WINDOWS[-1][0])
-    stmt = (sa.select(Lot.lot_code, Lot.expiry_date, Item.id, Item.name, Depot.id, Depot.code,
-                      Depot.name, Depot.unit_id, sa.func.sum(Balance.quantity))
+    stmt = (sa.select(Lot.lot_code, Lot.expiry_date, Item.id, Item.code, Item.name, Depot.id,
+                      Depot.code, Depot.name, Depot.unit_id, sa.func.sum(Balance.quantity))
             .select_from(Balance).join(Lot, Lot.id == Balance.lot_id)
             .join(Item, Item.id == Lot.item_id).join(Depot, Depot.id == Balance.depot_id)
             .where(Lot.expiry_date.is_not(None), Lot.expiry_date <= horizon,
                    Lot.status == LotStatus.AVAILABLE)
-            .group_by(Lot.lot_code, Lot.expiry_date, Item.id, Item.name, Depot.id, Depot.code,
-                      Depot.name, Depot.unit_id)
+            .group_by(Lot.lot_code, Lot.expiry_date, Item.id, Item.code, Item.name, Depot.id,
+                      Depot.code, Depot.name, Depot.unit_id)
             .having(sa.func.sum(Balance.quantity) > 0))
-    for lot_code, expiry, item_id, item_name, depot_id, depot_code, depot_name, unit_id, qty \
-            in session.execute(stmt):
+    for lot_code, expiry, item_id, item_code, item_name, depot_id, depot_code, depot_name, \
+            unit_id, qty in session.execute(stmt):
         kind, severity = expiry_alert(expiry, today)
         days = (expiry - today).days
         message = (N_("Lot %(lot)s of %(item)s at %(depot)s expired on %(date)s: %(quantity)s "
@@ -190,7 +194,8 @@ def expiry_rule(session: Session, *, today: date, now: datetime) -> Iterator[Ale
             dedup_key=f"expiry:{lot_code}:{depot_code}", kind=kind, severity=severity,
             value=float(days), unit_id=unit_id, depot_id=depot_id, item_id=item_id,
             lot_code=lot_code, message=message,
-            params={"lot": lot_code, "item": item_name, "depot": depot_name,
+            params={"lot": lot_code, "item": item_name, "item_code": item_code,
+                    "depot": depot_name,
                     "date": expiry.isoformat(), "days": days, "quantity": int(qty)})
 
 

@@ -203,6 +203,17 @@ def open_count(session: Session, user: User | None) -> int:
         Alert.state == AlertState.OPEN, visible(user))) or 0
 
 
+def message_params(alert: Alert, locale: str) -> dict:
+    """The alert's message parameters with the item named in `locale` (English name for
+    "en" where the catalogue has one), for the list, the API and the overview."""
+    params = dict(alert.params or {})
+    code = params.get("item_code")
+    item = alert.item
+    if code and item is not None and item.code == code:
+        params["item"] = item.display_name(locale)
+    return params
+
+
 def take_snapshots(session: Session, *, today: date, now: datetime) -> int:
     """Store today's readiness per active unit (replacing today's earlier snapshot)."""
     existing = {s.unit_id: s for s in session.scalars(

@@ -12,7 +12,7 @@ from inventory.extensions import db
 from inventory.freshness import refresh_alerts
 from inventory.i18n import translate, translate_tree
 from inventory.models import utcnow
-from inventory.schemas.alerts import AlertArgs
+from inventory.schemas.alerts import AlertArgs, alert_text
 from inventory.services import access, alerts, stock, units
 from inventory.services.access import Permission
 from inventory.services.errors import N_
@@ -27,6 +27,9 @@ def open_alert_count() -> int:
     if "open_alerts" not in g:
         g.open_alerts = alerts.open_count(db.session, current_actor())
     return g.open_alerts
+
+
+bp.add_app_template_global(alert_text)
 
 
 @bp.get("/alerts")

@@ -182,3 +182,36 @@ def test_check_interval_is_bounded_with_a_422_naming_the_field(client, world):
         "check_interval_days": "3650", "line-0-item_code": "1010101", "line-0-quantity": "10"})
     assert response.status_code == 422
     assert 'id="check_interval_days-error"' in response.get_data(as_text=True)
+
+
+def test_alert_texts_name_items_in_the_readers_language(client, app, world, token_for):
+    from inventory.models import Depot, DepotMinimum, Item, User
+    from tests import factories
+
+    with app.app_context():
+        food = db.session.scalar(sa.select(Item).where(Item.code == "1040101"))
+        depot = db.session.scalar(sa.select(Depot).where(Depot.code == "DEP-D1"))
+        factories.receive(db.session, food, depot, 10, lot_code="F-SOON",
+                          expiry=date.today() + timedelta(days=10))
+        db.session.add(DepotMinimum(depot_id=depot.id, item_id=food.id, minimum_quantity=50))
+        db.session.commit()
+    login(client, "bureau")
+    client.post("/alerts/evaluate")
+    english = client.get("/alerts?lang=en").get_data(as_text=True)
+    chinese = client.get("/alerts?lang=zh").get_data(as_text=True)
+    chinese_names = ("帐篷", "棉被", "应急食品", "手电筒")
+    assert "Lot F-SOON of Ration at" in english and "holds 10 of Ration, below" in english
+    assert "worst Tent, 0 of 3750" in english  # the shortfall's worst item
+    assert not any(name in english for name in chinese_names)
+    assert "应急食品" in chinese and "worst" not in chinese and "Ration" not in chinese
+    with app.app_context():  # the API speaks the token user's language
+        db.session.execute(sa.update(User).where(User.username == "bureau").values(locale="en"))
+        db.session.commit()
+    body = client.get("/api/v1/alerts?per_page=100", headers=token_for("bureau")).json
+    messages = [a["message"] for a in body["items"] if a["item_code"]]
+    assert len(messages) >= 3 and not any(n in m for m in messages for n in chinese_names)
+    assert any("Ration" in m for m in messages)
+    overview = client.get("/overview?unit=D1&lang=en").get_data(as_text=True)
+    assert "worst Tent" in overview or "Ration" in overview
+    assert not any(name in overview.split("Most severe open alerts")[1].split("</ul>")[0]
+                   for name in chinese_names)
