@@ -64,7 +64,8 @@ def create_order(data: dict[str, Any]) -> DispatchOrder:
         session, user, event=event, to_unit=to_unit, to_depot=to_depot, lines=lines or None,
         people=data.get("people"), needed_by=to_utc(data.get("needed_by")),
         note=data.get("note") or "", now=utcnow(),
-        target_hours=data.get("target_hours") or to_unit.horizon_hours)
+        target_hours=data.get("target_hours") or to_unit.horizon_hours,
+        season=current_app.config["SEASON"])
 
 
 def received_lines(lines: list[dict]) -> list[ReceivedLine]:

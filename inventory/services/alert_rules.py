@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from inventory.models import (Agreement, AgreementCheck, AgreementMode, Balance, Depot,
                               DepotMinimum, Item, Lot, LotStatus, Unit)
-from inventory.services import readiness_load
+from inventory.services import readiness, readiness_load
 from inventory.services.readiness import add_days
 from inventory.services.errors import N_
 
@@ -114,14 +114,16 @@ def _units_with(session: Session, column) -> list[Unit]:
                                 .order_by(Unit.path)))
 
 
-def shortfall_rule(session: Session, *, today: date, now: datetime) -> Iterator[AlertCandidate]:
-    """One alert per unit with a target whose items fall short (own horizon, owner basis).
+def shortfall_rule(session: Session, *, today: date, now: datetime,
+                   season: str = readiness.AUTO) -> Iterator[AlertCandidate]:
+    """One alert per unit with a target whose items fall short (own horizon, owner basis,
+    the norms of `season`: a setting, resolved for today).
 
     Per unit rather than per item: a community short of 25 items is one thing to act on,
     and the purchase plan lists the items. Severity follows the worst item's ratio.
     """
     for unit in _units_with(session, Unit.target_people):
-        report = readiness_load.load(session, unit, on=today)
+        report = readiness_load.load(session, unit, on=today, season=season)
         short = [line for line in report.readiness.items
                  if shortfall_severity(line.usable, line.required)]
         if not short:
@@ -284,6 +286,8 @@ def preposition_rule(session: Session, *, today: date, now: datetime) -> Iterato
                     "target": f"{target:.1%}"})
 
 
+# Rules that take the season setting (INVENTORY_SEASON) besides today and now.
+SEASONAL_RULES = frozenset({shortfall_rule})
 DEFAULT_RULES: list = [shortfall_rule, below_minimum_rule, expiry_rule, agreement_expiring_rule,
                        check_overdue_rule, bases_rule, preposition_rule]
 
@@ -293,12 +297,13 @@ def as_candidate(found: AlertCandidate | dict) -> AlertCandidate:
     return found if isinstance(found, AlertCandidate) else AlertCandidate(**found)
 
 
-def collect(rules: Iterable, session: Session, *, today: date, now: datetime
-            ) -> dict[str, AlertCandidate]:
+def collect(rules: Iterable, session: Session, *, today: date, now: datetime,
+            season: str = readiness.AUTO) -> dict[str, AlertCandidate]:
     """Every candidate of every rule, by dedup key (a later duplicate key wins)."""
     found: dict[str, AlertCandidate] = {}
     for rule in rules:
-        for candidate in rule(session, today=today, now=now):
+        options = {"season": season} if rule in SEASONAL_RULES else {}
+        for candidate in rule(session, today=today, now=now, **options):
             candidate = as_candidate(candidate)
             found[candidate.dedup_key] = candidate
     return found

@@ -27,6 +27,7 @@ from inventory.services.alert_rules import DEFAULT_RULES, AlertCandidate, collec
 from inventory.services.dispatch_reports import dispatch_overdue_rule
 from inventory.services.errors import N_, InvalidTransition, NotFound
 from inventory.services.queries import in_subtree
+from inventory.services.readiness import AUTO
 
 # Every rule `evaluate` runs; other modules append theirs (e.g. dispatch_overdue).
 RULES: list = [*DEFAULT_RULES, dispatch_overdue_rule]
@@ -95,10 +96,12 @@ def _upsert(session: Session, found: dict[str, AlertCandidate], now: datetime) -
 
 
 def evaluate(session: Session, *, today: date, now: datetime, trigger: str = "cli",
-             rules: list | None = None) -> Evaluation:
-    """Run every rule, upsert alerts by dedup key, resolve the ones whose cause is gone."""
+             rules: list | None = None, season: str = AUTO) -> Evaluation:
+    """Run every rule, upsert alerts by dedup key, resolve the ones whose cause is gone
+    (`season`: the INVENTORY_SEASON setting the shortfall rule reads the norms in)."""
     watermark = session.scalar(sa.select(sa.func.max(Movement.id))) or 0
-    found = collect(RULES if rules is None else rules, session, today=today, now=now)
+    found = collect(RULES if rules is None else rules, session, today=today, now=now,
+                    season=season)
     result = _upsert(session, found, now)
     session.add(AlertRun(started_at=now, trigger=trigger, movement_watermark=watermark,
                          opened=result.opened + result.reopened, resolved=result.resolved))
@@ -125,12 +128,12 @@ def is_stale(session: Session, *, now: datetime, min_interval_seconds: float) ->
 
 
 def refresh_if_stale(session: Session, *, today: date, now: datetime,
-                     min_interval_seconds: float) -> bool:
+                     min_interval_seconds: float, season: str = AUTO) -> bool:
     """Re-evaluate when stale; returns whether it did (the caller commits)."""
     if min_interval_seconds < 0 or not is_stale(session, now=now,
                                                 min_interval_seconds=min_interval_seconds):
         return False
-    evaluate(session, today=today, now=now, trigger="lazy")
+    evaluate(session, today=today, now=now, trigger="lazy", season=season)
     return True
 
 
@@ -214,13 +217,14 @@ def message_params(alert: Alert, locale: str) -> dict:
     return params
 
 
-def take_snapshots(session: Session, *, today: date, now: datetime) -> int:
-    """Store today's readiness per active unit (replacing today's earlier snapshot)."""
+def take_snapshots(session: Session, *, today: date, now: datetime, season: str = AUTO) -> int:
+    """Store today's readiness per active unit (replacing today's earlier snapshot), with
+    the norms of `season` (the INVENTORY_SEASON setting)."""
     existing = {s.unit_id: s for s in session.scalars(
         sa.select(ReadinessSnapshot).where(ReadinessSnapshot.taken_on == today))}
     count = 0
     for unit in session.scalars(sa.select(Unit).where(Unit.is_active).order_by(Unit.path)):
-        result = readiness_load.load(session, unit, on=today).readiness
+        result = readiness_load.load(session, unit, on=today, season=season).readiness
         limiting = next((line.item_id for line in result.items
                          if line.item_code == result.limiting_item_code), None)
         snapshot = existing.get(unit.id) or ReadinessSnapshot(unit_id=unit.id, taken_on=today)

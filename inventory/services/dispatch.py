@@ -20,6 +20,7 @@ from inventory.models import (Balance, CallOff, CallOffStatus, Depot, DisasterEv
                               DispatchRequest, DispatchRequestLine, Item, OrderStatus, Unit, User)
 from inventory.services import access, allocation, catalog, reservations
 from inventory.services import dispatch_sources as sources
+from inventory.services import readiness, readiness_load
 from inventory.services.access import Permission
 from inventory.services.errors import (N_, Forbidden, InvalidTransition, NotFound, field_error)
 from inventory.services.events import get_event, next_code, require_active
@@ -78,11 +79,10 @@ def refresh_allocations(session: Session, order: DispatchOrder) -> None:
 
 # --- creating ---------------------------------------------------------------------------
 
-def norm_lines(session: Session, people: int) -> list[tuple[Item, int]]:
-    """Item quantities for `people` from the norms (per-person quantity, rounded up)."""
-    items = session.scalars(sa.select(Item).where(Item.is_active, Item.per_person > 0)
-                            .order_by(Item.code))
-    return [(item, allocation.norm_quantity(people, item.per_person)) for item in items]
+def norm_lines(session: Session, people: int, season: str = "warm") -> list[tuple[Item, int]]:
+    """Item quantities for `people` from the season's norms (per person, rounded up)."""
+    return [(item, allocation.norm_quantity(people, norm))
+            for item, norm in readiness_load.norm_items(session, season)]
 
 
 def _check_lines(lines: Sequence[tuple[Item, int]]) -> None:
@@ -93,7 +93,8 @@ def create_order(session: Session, user: User, *, event: DisasterEvent, to_unit:
                  now: datetime, to_depot: Depot | None = None,
                  lines: Sequence[tuple[Item, int]] | None = None, people: int | None = None,
                  needed_by: datetime | None = None, note: str = "",
-                 target_hours: int = allocation.DEFAULT_TARGET_HOURS) -> DispatchOrder:
+                 target_hours: int = allocation.DEFAULT_TARGET_HOURS,
+                 season: str = "auto") -> DispatchOrder:
     """Record a request (people → norms, or explicit lines) and its draft order with the
     proposed allocation. Raises Forbidden, InvalidInput, InvalidTransition (closed event)."""
     access.require(user, Permission.DISPATCH)
@@ -104,7 +105,8 @@ def create_order(session: Session, user: User, *, event: DisasterEvent, to_unit:
                           depot=to_depot.code, unit=to_unit.name)
     if lines and people:
         raise field_error("people", N_("Give either the number of people or item lines."))
-    wanted = list(lines) if lines else (norm_lines(session, people) if people else [])
+    wanted = list(lines) if lines else (norm_lines(
+        session, people, readiness.season_on(now.date(), season)) if people else [])
     _check_lines(wanted)
     request = DispatchRequest(code=next_code(session, "RQ", now), event=event,
                               unit=to_unit, depot=to_depot, people=people, requested_at=now,

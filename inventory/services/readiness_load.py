@@ -179,8 +179,10 @@ def norm_items(session: Session, season: str) -> list[tuple[Item, Decimal]]:
 
 def load(session: Session, unit: Unit, *, on: date, people: int | None = None,
          hours: int | None = None, basis: str = "owner",
-         season: str = readiness.WARM) -> ReadinessReport:
-    """Readiness of `unit`'s subtree; people and hours default to the unit's targets."""
+         season: str = readiness.AUTO) -> ReadinessReport:
+    """Readiness of `unit`'s subtree; people and hours default to the unit's targets, the
+    season (a setting: auto, warm or cold) is resolved for the date `on`."""
+    season = readiness.season_on(on, season)
     people = unit.target_people if people is None else people
     hours = unit.horizon_hours if hours is None else hours
     stock = stock_by_item(session, unit, basis=basis, cutoff=horizon_end(on, hours))

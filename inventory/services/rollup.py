@@ -35,13 +35,14 @@ class RollupRow:
         return sum(self.by_category.values())
 
 
-def rollup(session: Session, *, unit: Unit, today: date) -> list[RollupRow]:
-    """The unit's own row first, then one row per child unit."""
-    return [_row(session, unit, today)] + [_row(session, child, today)
-                                            for child in unit.children if child.is_active]
+def rollup(session: Session, *, unit: Unit, today: date, season: str = "auto") -> list[RollupRow]:
+    """The unit's own row first, then one row per child unit (readiness in the norms of
+    `season`, the INVENTORY_SEASON setting)."""
+    return [_row(session, unit, today, season)] + [
+        _row(session, child, today, season) for child in unit.children if child.is_active]
 
 
-def _row(session: Session, unit: Unit, today: date) -> RollupRow:
+def _row(session: Session, unit: Unit, today: date, season: str) -> RollupRow:
     owned = (sa.select(Item.category, sa.func.sum(Balance.quantity),
                        sa.func.sum(sa.case((expired(today), Balance.quantity), else_=0)),
                        sa.func.count(sa.distinct(Item.id)))
@@ -56,7 +57,7 @@ def _row(session: Session, unit: Unit, today: date) -> RollupRow:
     row.depots = session.scalar(
         sa.select(sa.func.count(Depot.id)).join(Unit, Depot.unit_id == Unit.id)
         .where(in_subtree(unit.path), Depot.is_active)) or 0
-    readiness = readiness_load.load(session, unit, on=today).readiness
+    readiness = readiness_load.load(session, unit, on=today, season=season).readiness
     row.target_people = readiness.target_people
     row.people_coverable = readiness.people_coverable
     row.people_with_agreements = readiness.people_coverable_with_agreements

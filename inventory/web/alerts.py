@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 
@@ -81,7 +81,8 @@ def alert_resolve(alert_id: int):
 @bp.post("/alerts/evaluate")
 @permission_required(Permission.MANAGE_CATALOGUE)
 def alert_evaluate():
-    result = alerts.evaluate(db.session, today=date.today(), now=utcnow(), trigger="page")
+    result = alerts.evaluate(db.session, today=date.today(), now=utcnow(), trigger="page",
+                             season=current_app.config["SEASON"])
     db.session.commit()
     flash(translate(N_("Alerts checked: %(opened)s new, %(resolved)s resolved."),
                     opened=result.opened + result.reopened, resolved=result.resolved), "success")

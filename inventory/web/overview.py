@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 
 from inventory.auth import current_actor, permission_required
 from inventory.charts import TreeNode, tree_chart
@@ -27,7 +27,8 @@ def overview_page():
     refresh_alerts()
     user = current_actor()
     unit = readiness_load.resolve_unit(db.session, user, request.args.get("unit"))
-    view = overview.build(db.session, user, unit, today=date.today())
+    view = overview.build(db.session, user, unit, today=date.today(),
+                          season=current_app.config["SEASON"])
     return render_template("overview.html", o=view, r=view.readiness.readiness,
                            tree=_tree(view), wall=request.args.get("wall") == "1",
                            refresh_seconds=REFRESH_SECONDS, generated_at=utcnow())

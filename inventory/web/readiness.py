@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import Response, render_template, request
+from flask import Response, current_app, render_template, request
 from marshmallow import ValidationError
 
 from inventory import reports
@@ -38,7 +38,7 @@ def _report(values: dict, **changes) -> ReadinessReport:
         db.session, current_actor(), values.get("unit"))
     options = {"on": values.get("on") or date.today(), "people": values.get("people"),
                "hours": values.get("hours"), "basis": values["basis"],
-               "season": values["season"]} | changes
+               "season": values.get("season") or current_app.config["SEASON"]} | changes
     return readiness_load.load(db.session, unit, **options)
 
 
@@ -70,7 +70,8 @@ def readiness_page():
     r = report.readiness
     futures = [(days, report.on + timedelta(days=days),
                 _report(values, unit=report.unit, on=report.on + timedelta(days=days),
-                        people=r.target_people, hours=r.horizon_hours).readiness)
+                        people=r.target_people, hours=r.horizon_hours,
+                        season=report.season).readiness)
                for days in FUTURE_DAYS]
     below, owned = readiness_load.preposition(db.session, report.unit)
     return render_template(

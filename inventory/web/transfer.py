@@ -181,7 +181,8 @@ def export_download(kind: str, fmt: str):
         raise NotFound()
     args = exports.ExportArgs(today=date.today(), unit=_export_unit(), locale=locale_code(),
                               label=label, since=_date_arg("since"), until=_date_arg("until"),
-                              stale_days=request.args.get("stale_days", 30, type=int) or 30)
+                              stale_days=request.args.get("stale_days", 30, type=int) or 30,
+                              season=current_app.config["SEASON"])
     return download(exports.EXPORTS[kind](db.session, args), kind, fmt)
 
 

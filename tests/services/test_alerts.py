@@ -156,3 +156,30 @@ def test_snapshots_are_one_per_unit_and_day(session, world):
     d1 = next(s for s in snapshots if s.unit_id == world.units["D1"].id)
     assert (d1.target_people, d1.people_coverable) == (15000, 0)
     assert d1.limiting_item_id == world.items["food"].id
+
+
+def test_shortfall_alerts_and_snapshots_use_the_season_setting(session, world):
+    factories.make_item(session, "1010201", name="取暖炉", name_en="Stove", category="shelter",
+                        per_person=0, per_person_cold=0.5, critical=True)
+    session.commit()
+    january, july = date(2027, 1, 15), date(2027, 7, 15)
+
+    def shortfall_items(**kw):
+        alerts.evaluate(session, now=utcnow(), **kw)
+        return set(by_key(session)["shortfall:D1"].params["items"])
+
+    assert "1010201" in shortfall_items(today=january)  # auto: cold in January
+    assert "1010201" not in shortfall_items(today=july)
+    assert "1010201" not in shortfall_items(today=january, season="warm")
+    assert "1010201" in shortfall_items(today=july, season="cold")
+
+    def snapshot(day, **kw):
+        alerts.take_snapshots(session, today=day, now=utcnow(), **kw)
+        return session.scalar(sa.select(ReadinessSnapshot).where(
+            ReadinessSnapshot.taken_on == day,
+            ReadinessSnapshot.unit_id == world.units["D1"].id))
+
+    stove_id = session.scalar(sa.select(Item.id).where(Item.code == "1010201"))
+    assert snapshot(january).limiting_item_id == stove_id
+    assert snapshot(july).limiting_item_id != stove_id
+    assert snapshot(january, season="warm").limiting_item_id != stove_id

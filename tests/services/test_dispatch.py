@@ -197,3 +197,23 @@ def test_codes_are_readable_and_never_repeat(session, ctx):
     stem = f"DO{utcnow():%Y%m%d}-"
     assert (first.code, second.code) == (f"{stem}001", f"{stem}002")
     assert first.request.code.startswith("RQ") and first.request.code != second.request.code
+
+
+def test_people_are_converted_with_the_seasons_norms(session, ctx):
+    from datetime import datetime, timezone
+
+    event, shelter, user = ctx
+    factories.make_item(session, "1010201", name="取暖炉", name_en="Stove", category="shelter",
+                        per_person=0, per_person_cold=0.5, critical=False)
+    session.flush()
+
+    def lines(month, **kw):
+        order = dispatch.create_order(
+            session, user("dispatcher"), event=event, to_unit=shelter.unit, to_depot=shelter,
+            people=10, now=datetime(2026, month, 10, tzinfo=timezone.utc), **kw)
+        return {line.item.code: line.quantity for line in order.lines}
+
+    assert lines(1)["1010201"] == 5  # auto: January is cold
+    assert "1010201" not in lines(7)
+    assert "1010201" not in lines(1, season="warm")
+    assert lines(7, season="cold")["1010201"] == 5

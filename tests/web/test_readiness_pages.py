@@ -1,5 +1,6 @@
 """Readiness, purchase plan, norms (edit and CSV import), unit targets and depot minimums."""
 import io
+import re
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -209,3 +210,33 @@ def test_importing_the_default_norm_file_keeps_the_season_profiles(client, app, 
     with app.app_context():
         assert figures("1010201") == stove and figures("1020201") == coat
         assert float(figures("1010101")[0]) == 0.333333  # the world's tent took the file's norm
+
+
+def test_page_alerts_and_purchase_plan_follow_the_season_setting(world_app):
+    app = world_app(SEASON="cold")
+    with app.app_context():
+        factories.make_item(db.session, "1010201", name="取暖炉", name_en="Stove",
+                            category="shelter", per_person=0, per_person_cold=0.5, critical=True)
+        db.session.commit()
+    client = app.test_client()
+    login(client, "bureau")
+    page = client.get("/readiness?unit=D1&on=2026-07-15").get_data(as_text=True)
+    assert 'data-item="1010201"' in page and "冬季" in page
+    warm = client.get("/readiness?unit=D1&on=2026-07-15&season=warm").get_data(as_text=True)
+    assert 'data-item="1010201"' not in warm
+    # the "in 30 days" link keeps the page's season (its row was computed with it)
+    assert re.search(r'href="[^"]*on=2026-08-14[^"]*season=cold', page)
+    plan = client.get("/readiness/purchase-plan?unit=D1&format=xlsx")
+    rows = list(load_workbook(io.BytesIO(plan.data)).active.iter_rows(values_only=True))
+    assert any(row[0] == "1010201" for row in rows)
+    alerts_page = client.get("/alerts?kind=shortfall").get_data(as_text=True)
+    assert "District One" in alerts_page
+    with app.app_context():
+        from inventory.models import Alert
+        alert = db.session.scalar(sa.select(Alert).where(Alert.dedup_key == "shortfall:D1"))
+        assert "1010201" in alert.params["items"]
+    target = f"{app.instance_path}/plan.csv"
+    export = app.test_cli_runner().invoke(args=["export", "purchase-plan", target, "--unit", "D1"])
+    assert export.exit_code == 0, export.output
+    with open(target, encoding="utf-8-sig") as handle:
+        assert "1010201" in handle.read()

@@ -42,7 +42,7 @@ READINESS_COLUMNS = [
 def readiness_table(session: Session, args: ExportArgs) -> Table:
     """Per item of the norm: required, on hand, usable, shortfall and people covered."""
     unit = _unit(session, args)
-    report = readiness_load.load(session, unit, on=args.today)
+    report = readiness_load.load(session, unit, on=args.today, season=args.season)
     r = report.readiness
     yes = title(args, "是", "yes")
     rows = [[line.item_code, report.items[line.item_code].display_name(args.locale),
@@ -73,13 +73,14 @@ PLAN_COLUMNS = [
 
 def purchase_plan_table(session: Session, args: ExportArgs, *, people: int | None = None,
                         hours: int | None = None, days: int = PLAN_HORIZON_DAYS,
-                        basis: str = "owner", season: str = readiness.WARM) -> Table:
+                        basis: str = "owner", season: str | None = None) -> Table:
     """What to buy per item to reach the target now, plus what expiry removes within `days`
-    (the readiness page's what-if figures pass through `people`, `hours`, basis, season)."""
+    (the readiness page's what-if figures pass through `people`, `hours`, basis, season;
+    the season defaults to the export's setting and stays the same at the later date)."""
     unit = _unit(session, args)
-    options = {"basis": basis, "season": season}
     report = readiness_load.load(session, unit, on=args.today, people=people, hours=hours,
-                                 **options)
+                                 basis=basis, season=season or args.season)
+    options = {"basis": basis, "season": report.season}
     r = report.readiness
     later = readiness_load.load(session, unit, on=args.today + timedelta(days=days),
                                 people=r.target_people, hours=r.horizon_hours, **options)
