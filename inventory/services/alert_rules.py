@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from inventory.models import (Agreement, AgreementCheck, AgreementMode, Balance, Depot,
                               DepotMinimum, Item, Lot, LotStatus, Unit)
-from inventory.services import readiness, readiness_load
+from inventory.services import readiness, readiness_load, readiness_many
 from inventory.services.readiness import add_days
 from inventory.services.errors import N_
 
@@ -120,10 +120,13 @@ def shortfall_rule(session: Session, *, today: date, now: datetime,
     the norms of `season`: a setting, resolved for today).
 
     Per unit rather than per item: a community short of 25 items is one thing to act on,
-    and the purchase plan lists the items. Severity follows the worst item's ratio.
+    and the purchase plan lists the items. Severity follows the worst item's ratio. Every
+    unit is answered from one pass over the balances (`readiness_many`).
     """
-    for unit in _units_with(session, Unit.target_people):
-        report = readiness_load.load(session, unit, on=today, season=season)
+    units = _units_with(session, Unit.target_people)
+    reports = readiness_many.load_many(session, units, on=today, season=season)
+    for unit in units:
+        report = reports[unit.id]
         short = [line for line in report.readiness.items
                  if shortfall_severity(line.usable, line.required)]
         if not short:
