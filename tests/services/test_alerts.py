@@ -183,3 +183,29 @@ def test_shortfall_alerts_and_snapshots_use_the_season_setting(session, world):
     assert snapshot(january).limiting_item_id == stove_id
     assert snapshot(july).limiting_item_id != stove_id
     assert snapshot(january, season="warm").limiting_item_id != stove_id
+
+
+def test_seen_again_moves_last_seen_and_rewrites_only_what_changed(session, world):
+    from inventory.models.base import as_utc
+
+    depot, tent = world.depots["DEP-D1"], world.items["tent"]
+    session.add(DepotMinimum(depot_id=depot.id, item_id=tent.id, minimum_quantity=150))
+    session.flush()
+    start = utcnow()
+    later, latest = start + timedelta(hours=1), start + timedelta(hours=2)
+    alerts.evaluate(session, today=TODAY, now=start)
+    alert = by_key(session)["below_minimum:DEP-D1:1010101"]
+    assert as_utc(alert.first_seen_at) == as_utc(alert.last_seen_at) == start
+    alerts.acknowledge(session, alert, user=world.users["bureau"], now=start)
+    alerts.evaluate(session, today=TODAY, now=later)  # nothing changed but the time
+    assert (as_utc(alert.first_seen_at), as_utc(alert.last_seen_at)) == (start, later)
+    assert alert.state is AlertState.ACKNOWLEDGED and alert.params["quantity"] == 100
+    lot = session.get(type(world.lots["T1"]), world.lots["T1"].id)
+    movements.issue(session, factories.actor(), lot=lot, depot=depot, owner=depot.unit,
+                    quantity=30, now=utcnow())
+    result = alerts.evaluate(session, today=TODAY, now=latest)  # same severity, new figure
+    assert (alert.params["quantity"], alert.value, as_utc(alert.last_seen_at)) == (70, 70.0,
+                                                                                   latest)
+    assert alert.state is AlertState.ACKNOWLEDGED and as_utc(alert.first_seen_at) == start
+    assert result.updated == session.scalar(sa.select(sa.func.count(Alert.id)).where(
+        Alert.state != AlertState.RESOLVED)) and result.opened == result.reopened == 0
