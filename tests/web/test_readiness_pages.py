@@ -240,3 +240,19 @@ def test_page_alerts_and_purchase_plan_follow_the_season_setting(world_app):
     assert export.exit_code == 0, export.output
     with open(target, encoding="utf-8-sig") as handle:
         assert "1010201" in handle.read()
+
+
+def test_a_unit_scoped_user_can_save_their_own_units_targets_as_the_form_shows_them(client,
+                                                                                   app, world):
+    # The parent (C1) lies outside the bureau user's area; the form must still offer it,
+    # or the browser posts a blank parent and the save is refused.
+    login(client, "bureau")
+    page = client.get("/admin/units/D1/edit").get_data(as_text=True)
+    assert re.search(r'<option value="C1"[^>]*selected', page)
+    form = dict(re.findall(r'<input[^>]*name="([a-z_]+)"[^>]*value="([^"]*)"', page))
+    form |= {"tier": "district", "parent_code": "C1", "target_people": "12000"}
+    form.pop("csrf_token", None)
+    response = client.post("/admin/units/D1/edit", data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
+    with app.app_context():
+        assert db.session.scalar(sa.select(Unit.target_people).where(Unit.code == "D1")) == 12000
