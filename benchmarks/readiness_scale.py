@@ -7,9 +7,15 @@ depot's street: pre-positioned stock), then times
 - `GET /api/v1/readiness?unit=<top>` through the app (bearer token, test client),
 - `services.readiness_load.load` for the top unit (the loader alone),
 - one hand-written `SELECT item_id, SUM(quantity) ... GROUP BY item_id` over the same rows,
-- optionally (--orm) loading every Balance as an ORM object and summing in Python.
+- optionally (--orm) loading every Balance as an ORM object and summing in Python,
+- optionally (--alerts) one full alert evaluation (`services.alerts.evaluate`, every rule:
+  the first run opens the alerts, the repeats update them, as `GET /alerts` does after a
+  movement) with the time of each rule,
+- optionally (--page) the readiness page `GET /readiness?unit=<top>` (signed in; alerts
+  evaluated just before, so the page's lazy refresh finds them fresh and is not counted).
 
 Usage: .venv/bin/python benchmarks/readiness_scale.py [--depots 1000 --items 200 --lots 3]
+       [--alerts] [--page]   (--size tiny: 20 depots × 20 items × 3 lots, to try it out)
 The figures go to docs/benchmarks.md ("Readiness at scale").
 """
 from __future__ import annotations
@@ -35,6 +41,10 @@ JOIN lot ON lot.id = balance.lot_id GROUP BY lot.item_id"""
 # The fastest hand-written form found: one sequential scan, grouped in a temporary b-tree.
 HAND_SQL_SCAN = """SELECT lot.item_id, SUM(b.quantity) FROM balance AS b NOT INDEXED
 JOIN lot ON lot.id = b.lot_id GROUP BY lot.item_id"""
+
+
+# Presets: "full" is the acceptance size (600,000 balances); "tiny" checks the script runs.
+SIZES = {"tiny": (20, 20, 3), "small": (100, 50, 3), "full": (1000, 200, 3)}
 
 
 def build(path: Path, *, depots: int, items: int, lots: int) -> None:
@@ -108,11 +118,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--orm", action="store_true", help="also time summing ORM objects")
     parser.add_argument("--keep", action="store_true", help="keep the database file")
+    parser.add_argument("--alerts", action="store_true",
+                        help="also time one full alert evaluation (and each rule)")
+    parser.add_argument("--page", action="store_true",
+                        help="also time the readiness page for the top unit")
+    parser.add_argument("--size", choices=sorted(SIZES),
+                        help="preset data size instead of --depots/--items/--lots")
     args = parser.parse_args()
+    if args.size:
+        args.depots, args.items, args.lots = SIZES[args.size]
     folder = Path(tempfile.mkdtemp(prefix="readiness-bench-"))
     path = folder / "bench.sqlite"
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "bench",
-                      "INSTANCE_PATH": str(folder), "SQLITE_SYNCHRONOUS": "OFF"})
+                      "INSTANCE_PATH": str(folder), "SQLITE_SYNCHRONOUS": "OFF",
+                      "WTF_CSRF_ENABLED": False})
     with app.app_context():
         db.create_all()
     start = time.perf_counter()
@@ -164,6 +183,59 @@ def report(app, path: Path, args) -> None:
     body = api[2].json
     print(f"people_coverable={body['people_coverable']:,} limiting={body['limiting_item_code']} "
           f"items={len(body['items'])}")
+    if args.alerts:
+        report_alerts(app, args)
+    if args.page:
+        report_page(app, args)
+
+
+def report_alerts(app, args) -> None:
+    """One full evaluation: the first opens every alert, the repeats update them."""
+    from inventory.models import Alert, utcnow
+    from inventory.services import alerts
+
+    with app.app_context():
+        def evaluate():
+            result = alerts.evaluate(db.session, today=date.today(), now=utcnow(),
+                                     trigger="bench")
+            db.session.commit()
+            return result
+
+        start = time.perf_counter()
+        first = evaluate()
+        first_time = time.perf_counter() - start
+        again = timed(evaluate, args.repeat)
+        stored = db.session.scalar(db.select(db.func.count(Alert.id)))
+        rules = []
+        for rule in alerts.RULES:
+            start = time.perf_counter()
+            found = sum(1 for _ in rule(db.session, today=date.today(), now=utcnow()))
+            rules.append((rule.__name__, time.perf_counter() - start, found))
+        db.session.rollback()
+    print(f"\nalert evaluation: first {first_time:.3f}s (opened {first.opened:,}); "
+          f"again best {again[0]:.3f}s median {again[1]:.3f}s; {stored:,} alerts stored")
+    for name, seconds, found in rules:
+        print(f"  {name:<40} {seconds:>7.3f}s {found:>9,} candidates")
+
+
+def report_page(app, args) -> None:
+    """The readiness page for the top unit, alerts fresh (the lazy refresh is not counted)."""
+    from inventory.models import utcnow
+    from inventory.services import alerts
+
+    with app.app_context():
+        alerts.evaluate(db.session, today=date.today(), now=utcnow(), trigger="bench")
+        db.session.commit()
+    app.config["ALERT_REFRESH_SECONDS"] = 10 ** 9
+    client = app.test_client()
+    login = client.post("/login", data={"username": "bench", "password": "bench-password-1"})
+    assert login.status_code == 302, login.data[:300]
+    page = timed(lambda: client.get("/readiness?unit=BC"), args.repeat)
+    assert page[2].status_code == 200, page[2].data[:300]
+    plan = timed(lambda: client.get("/readiness/purchase-plan?unit=BC"), args.repeat)
+    assert plan[2].status_code == 200, plan[2].data[:300]
+    print(f"\n{'GET /readiness?unit=<top> (page)':<48} {page[0]:>7.3f}s {page[1]:>7.3f}s")
+    print(f"{'GET /readiness/purchase-plan?unit=<top>':<48} {plan[0]:>7.3f}s {plan[1]:>7.3f}s")
 
 
 if __name__ == "__main__":

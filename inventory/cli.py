@@ -73,7 +73,7 @@ def demo_data_command(password: str | None, if_empty: bool) -> None:
         return
     try:
         result = demo.load(db.session, now=utcnow(), tiers=current_app.config["TIERS"],
-                           password=password)
+                           password=password, season=current_app.config["SEASON"])
     except DomainError as error:
         _fail(error)
     db.session.commit()
@@ -200,8 +200,9 @@ def check_alerts_command() -> None:
     from datetime import date
 
     now = utcnow()
-    result = alerts.evaluate(db.session, today=date.today(), now=now)
-    snapshots = alerts.take_snapshots(db.session, today=date.today(), now=now)
+    season = current_app.config["SEASON"]
+    result = alerts.evaluate(db.session, today=date.today(), now=now, season=season)
+    snapshots = alerts.take_snapshots(db.session, today=date.today(), now=now, season=season)
     db.session.commit()
     open_alerts = alerts.open_count(db.session, None)
     click.echo(f"Alerts: {result.opened} new, {result.reopened} re-opened, {result.updated} "
@@ -315,7 +316,8 @@ def export_command(kind: str, file: Path, unit_code: str | None, since, until, s
         raise click.BadParameter("the end of the period is before its start",
                                  param_hint="--until")
     args = exports.ExportArgs(today=date.today(), unit=unit, locale=lang, label=labeler(lang),
-                              since=since, until=until, stale_days=stale_days)
+                              since=since, until=until, stale_days=stale_days,
+                              season=current_app.config["SEASON"])
     table = exports.EXPORTS[kind](db.session, args)
     data = xlsx_bytes(table) if file.suffix.lower() == ".xlsx" else csv_bytes(table)
     try:

@@ -16,6 +16,7 @@ from typing import Any
 from flask import Flask
 
 DEFAULT_TIERS = ("city", "district", "street", "community")
+SEASON_SETTINGS = ("auto", "warm", "cold")  # as services.readiness.SEASON_SETTINGS
 
 
 class Defaults:
@@ -50,6 +51,9 @@ class Defaults:
     ALERT_REFRESH_SECONDS = 60
     # Approvals a dispatch order needs (2 = two different bureau users must approve).
     DISPATCH_APPROVERS = 1
+    # Season of the readiness norms when a request does not name one: "auto" (cold from
+    # November to March), "warm" or "cold".
+    SEASON = "auto"
     # A worker remembers what a bearer token resolved to for this long (0 = ask the
     # database every time); a revoked token stops working in every worker within it.
     TOKEN_CACHE_SECONDS = 5
@@ -66,6 +70,7 @@ def load(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     cfg["TIERS"] = _as_list(cfg["TIERS"])
     cfg["LOCALES"] = _as_list(cfg["LOCALES"])
+    cfg["SEASON"] = _season(cfg["SEASON"])
     cfg.setdefault("SQLALCHEMY_DATABASE_URI", cfg["DATABASE_URL"] or _default_sqlite(app))
     if cfg["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
         cfg["SQLALCHEMY_DATABASE_URI"] = cfg["SQLALCHEMY_DATABASE_URI"].replace(
@@ -92,6 +97,14 @@ def _as_list(value: Any) -> list[str]:
     if isinstance(value, str):
         return [part.strip() for part in value.split(",") if part.strip()]
     return [str(part) for part in value]
+
+
+def _season(value: Any) -> str:
+    season = str(value).strip().lower()
+    if season not in SEASON_SETTINGS:
+        raise ValueError(f"INVENTORY_SEASON must be one of {', '.join(SEASON_SETTINGS)}, "
+                         f"not {value!r}")
+    return season
 
 
 def _default_sqlite(app: Flask) -> str:

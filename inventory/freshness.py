@@ -24,7 +24,8 @@ def refresh_alerts() -> bool:
     interval = float(current_app.config["ALERT_REFRESH_SECONDS"])
     try:
         refreshed = alerts.refresh_if_stale(db.session, today=date.today(), now=utcnow(),
-                                            min_interval_seconds=interval)
+                                            min_interval_seconds=interval,
+                                            season=current_app.config["SEASON"])
         if refreshed:
             db.session.commit()
         return refreshed

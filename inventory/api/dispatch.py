@@ -21,7 +21,7 @@ from inventory.schemas.dispatch import (CallOffOut, CallOffReceiveIn, CancelIn, 
                                         EventArgs, EventIn, EventOut, OrderArgs, OrderIn,
                                         OrderOut, ReceiveIn)
 from inventory.services import (catalog, dispatch, dispatch_picking, dispatch_receipt, events,
-                                readiness, units)
+                                units)
 from inventory.services.access import Permission
 from inventory.services.dispatch_receipt import ReceivedLine
 from inventory.services.movements import get_lot
@@ -92,7 +92,7 @@ def create_order(data: dict[str, Any]) -> DispatchOrder:
         people=data.get("people"), needed_by=to_utc(data.get("needed_by")),
         note=data.get("note") or "", now=utcnow(),
         target_hours=data.get("target_hours") or to_unit.horizon_hours,
-        season=readiness.WARM)
+        season=current_app.config["SEASON"])
 
 
 def received_lines(lines: list[dict]) -> list[ReceivedLine]:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import current_app
+
 from inventory.api import bp
 from inventory.api.common import args
 from inventory.api.spec import documented
@@ -23,5 +25,6 @@ def readiness_get():
     unit = resolve_unit(db.session, current_actor(), values.get("unit"))
     report = readiness_load.load(db.session, unit, on=values.get("on") or date.today(),
                                  people=values.get("people"), hours=values.get("hours"),
-                                 basis=values["basis"], season=values["season"])
+                                 basis=values["basis"],
+                                 season=values.get("season") or current_app.config["SEASON"])
     return dump_report(report)

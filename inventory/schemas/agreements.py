@@ -11,6 +11,9 @@ from inventory.services.agreements import is_valid_credit_code
 from inventory.services.errors import N_
 
 
+MAX_CHECK_INTERVAL_DAYS = 730
+
+
 class PartnerIn(BaseSchema):
     code = code_field()
     name = text(200, required=True)
@@ -69,7 +72,9 @@ class AgreementIn(BaseSchema):
     valid_from = fields.Date(required=True)
     valid_to = fields.Date(required=True)
     lead_time_hours = fields.Integer(required=True, validate=at_least(0, 8760))
-    check_interval_days = fields.Integer(load_default=90, validate=at_least(1, 3650))
+    # Verification at least every two years: a longer interval is no verification at all.
+    check_interval_days = fields.Integer(load_default=90,
+                                         validate=at_least(1, MAX_CHECK_INTERVAL_DAYS))
     owner_code = code_field()
     note = text(2000, load_default="", allow_none=True)
     lines = fields.List(fields.Nested(AgreementLineIn), required=True,

@@ -3,9 +3,17 @@ from __future__ import annotations
 
 from marshmallow import fields
 
-from inventory.i18n import translate
-from inventory.models import AlertKind, AlertSeverity, AlertState
+from inventory.i18n import locale_code, translate
+from inventory.models import Alert, AlertKind, AlertSeverity, AlertState
 from inventory.schemas.common import BaseSchema, PageArgs, UtcDateTime, code_field, one_of
+from inventory.services.alerts import message_params
+
+
+def alert_text(alert: Alert) -> str:
+    """The alert's message in the reader's language, items named in it too."""
+    if not alert.message:
+        return ""
+    return translate(alert.message, **message_params(alert, locale_code()))
 
 
 def _code(attribute: str):
@@ -25,7 +33,7 @@ class AlertOut(BaseSchema):
     kind = fields.Function(lambda a: a.kind.value)
     severity = fields.Function(lambda a: a.severity.value)
     state = fields.Function(lambda a: a.state.value)
-    message = fields.Function(lambda a: translate(a.message, **(a.params or {})))
+    message = fields.Function(alert_text)
     params = fields.Dict()
     value = fields.Float(allow_none=True)
     unit_code = _code("unit")

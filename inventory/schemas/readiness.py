@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import fields
 
 from inventory.schemas.common import BaseSchema, at_least, code_field, one_of
-from inventory.services.readiness import SEASONS
+from inventory.services.readiness import SEASON_SETTINGS
 from inventory.services.readiness_load import BASES
 
 
@@ -14,7 +14,8 @@ class ReadinessArgs(BaseSchema):
     hours = fields.Integer(validate=at_least(1, 720))
     on = fields.Date()
     basis = fields.String(load_default="owner", validate=one_of(BASES))
-    season = fields.String(load_default="warm", validate=one_of(SEASONS))
+    # Default: INVENTORY_SEASON (auto = cold from November to March, for the date `on`).
+    season = fields.String(validate=one_of(SEASON_SETTINGS))
 
 
 class ReadinessItemOut(BaseSchema):

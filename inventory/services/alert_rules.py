@@ -1,21 +1,24 @@
 """The alert rules: pure decisions (severity from a figure) and the rules that feed them.
 
 Each rule is `rule(session, *, today, now) -> Iterable[AlertCandidate]`; `services.alerts`
-runs every rule in its `RULES` list. The pure helpers (`shortfall_severity`, `expiry_alert`,
+runs every rule in its `RULES` list. A message naming an item carries both `item` (the
+Chinese name, for old readers) and `item_code`: the name is chosen in the reader's
+language when the alert is shown (`alerts.message_params`). The pure helpers (`shortfall_severity`, `expiry_alert`,
 …) hold the thresholds and are unit-tested without a database.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from inventory.models import (Agreement, AgreementCheck, AgreementMode, Balance, Depot,
                               DepotMinimum, Item, Lot, LotStatus, Unit)
-from inventory.services import readiness_load
+from inventory.services import readiness, readiness_load, readiness_many
+from inventory.services.readiness import add_days
 from inventory.services.errors import N_
 
 CRITICAL, WARNING, INFO = "critical", "warning", "info"
@@ -71,8 +74,8 @@ def agreement_expiry_severity(valid_to: date, today: date) -> str | None:
 
 
 def check_due(last_checked: date | None, valid_from: date, interval_days: int) -> date:
-    """When the next verification check is due."""
-    return (last_checked or valid_from) + timedelta(days=interval_days)
+    """When the next verification check is due (date.max at the latest)."""
+    return add_days(last_checked or valid_from, interval_days)
 
 
 def check_overdue_severity(due: date, today: date, interval_days: int) -> str | None:
@@ -111,14 +114,19 @@ def _units_with(session: Session, column) -> list[Unit]:
                                 .order_by(Unit.path)))
 
 
-def shortfall_rule(session: Session, *, today: date, now: datetime) -> Iterator[AlertCandidate]:
-    """One alert per unit with a target whose items fall short (own horizon, owner basis).
+def shortfall_rule(session: Session, *, today: date, now: datetime,
+                   season: str = readiness.AUTO) -> Iterator[AlertCandidate]:
+    """One alert per unit with a target whose items fall short (own horizon, owner basis,
+    the norms of `season`: a setting, resolved for today).
 
     Per unit rather than per item: a community short of 25 items is one thing to act on,
-    and the purchase plan lists the items. Severity follows the worst item's ratio.
+    and the purchase plan lists the items. Severity follows the worst item's ratio. Every
+    unit is answered from one pass over the balances (`readiness_many`).
     """
-    for unit in _units_with(session, Unit.target_people):
-        report = readiness_load.load(session, unit, on=today)
+    units = _units_with(session, Unit.target_people)
+    reports = readiness_many.load_many(session, units, on=today, season=season)
+    for unit in units:
+        report = reports[unit.id]
         short = [line for line in report.readiness.items
                  if shortfall_severity(line.usable, line.required)]
         if not short:
@@ -134,7 +142,8 @@ def shortfall_rule(session: Session, *, today: date, now: datetime) -> Iterator[
                        "worst %(item)s, %(usable)s of %(required)s. Can relieve %(coverable)s "
                        "people."),
             params={"unit": unit.name, "count": len(short), "people": r.target_people,
-                    "item": item.name, "usable": worst.usable, "required": worst.required,
+                    "item": item.name, "item_code": item.code, "usable": worst.usable,
+                    "required": worst.required,
                     "coverable": r.people_coverable_with_agreements,
                     "items": [line.item_code for line in short]})
 
@@ -161,24 +170,25 @@ def below_minimum_rule(session: Session, *, today: date, now: datetime) -> Itera
             item_id=item.id,
             message=N_("%(depot)s holds %(quantity)s of %(item)s, below its minimum of "
                        "%(minimum)s."),
-            params={"depot": depot.name, "item": item.name, "quantity": int(quantity),
+            params={"depot": depot.name, "item": item.name, "item_code": item.code,
+                    "quantity": int(quantity),
                     "minimum": minimum.minimum_quantity})
 
 
 def expiry_rule(session: Session, *, today: date, now: datetime) -> Iterator[AlertCandidate]:
     """Lots in stock that expired or expire within 180 days, per depot (rotate them)."""
-    horizon = today + timedelta(days=EXPIRY_WINDOWS[-1][0])
-    stmt = (sa.select(Lot.lot_code, Lot.expiry_date, Item.id, Item.name, Depot.id, Depot.code,
-                      Depot.name, Depot.unit_id, sa.func.sum(Balance.quantity))
+    horizon = add_days(today, EXPIRY_WINDOWS[-1][0])
+    stmt = (sa.select(Lot.lot_code, Lot.expiry_date, Item.id, Item.code, Item.name, Depot.id,
+                      Depot.code, Depot.name, Depot.unit_id, sa.func.sum(Balance.quantity))
             .select_from(Balance).join(Lot, Lot.id == Balance.lot_id)
             .join(Item, Item.id == Lot.item_id).join(Depot, Depot.id == Balance.depot_id)
             .where(Lot.expiry_date.is_not(None), Lot.expiry_date <= horizon,
                    Lot.status == LotStatus.AVAILABLE)
-            .group_by(Lot.lot_code, Lot.expiry_date, Item.id, Item.name, Depot.id, Depot.code,
-                      Depot.name, Depot.unit_id)
+            .group_by(Lot.lot_code, Lot.expiry_date, Item.id, Item.code, Item.name, Depot.id,
+                      Depot.code, Depot.name, Depot.unit_id)
             .having(sa.func.sum(Balance.quantity) > 0))
-    for lot_code, expiry, item_id, item_name, depot_id, depot_code, depot_name, unit_id, qty \
-            in session.execute(stmt):
+    for lot_code, expiry, item_id, item_code, item_name, depot_id, depot_code, depot_name, \
+            unit_id, qty in session.execute(stmt):
         kind, severity = expiry_alert(expiry, today)
         days = (expiry - today).days
         message = (N_("Lot %(lot)s of %(item)s at %(depot)s expired on %(date)s: %(quantity)s "
@@ -189,7 +199,8 @@ def expiry_rule(session: Session, *, today: date, now: datetime) -> Iterator[Ale
             dedup_key=f"expiry:{lot_code}:{depot_code}", kind=kind, severity=severity,
             value=float(days), unit_id=unit_id, depot_id=depot_id, item_id=item_id,
             lot_code=lot_code, message=message,
-            params={"lot": lot_code, "item": item_name, "depot": depot_name,
+            params={"lot": lot_code, "item": item_name, "item_code": item_code,
+                    "depot": depot_name,
                     "date": expiry.isoformat(), "days": days, "quantity": int(qty)})
 
 
@@ -278,6 +289,8 @@ def preposition_rule(session: Session, *, today: date, now: datetime) -> Iterato
                     "target": f"{target:.1%}"})
 
 
+# Rules that take the season setting (INVENTORY_SEASON) besides today and now.
+SEASONAL_RULES = frozenset({shortfall_rule})
 DEFAULT_RULES: list = [shortfall_rule, below_minimum_rule, expiry_rule, agreement_expiring_rule,
                        check_overdue_rule, bases_rule, preposition_rule]
 
@@ -287,12 +300,13 @@ def as_candidate(found: AlertCandidate | dict) -> AlertCandidate:
     return found if isinstance(found, AlertCandidate) else AlertCandidate(**found)
 
 
-def collect(rules: Iterable, session: Session, *, today: date, now: datetime
-            ) -> dict[str, AlertCandidate]:
+def collect(rules: Iterable, session: Session, *, today: date, now: datetime,
+            season: str = readiness.AUTO) -> dict[str, AlertCandidate]:
     """Every candidate of every rule, by dedup key (a later duplicate key wins)."""
     found: dict[str, AlertCandidate] = {}
     for rule in rules:
-        for candidate in rule(session, today=today, now=now):
+        options = {"season": season} if rule in SEASONAL_RULES else {}
+        for candidate in rule(session, today=today, now=now, **options):
             candidate = as_candidate(candidate)
             found[candidate.dedup_key] = candidate
     return found

@@ -22,11 +22,12 @@ from sqlalchemy.orm import Session
 from inventory.models import (Alert, AlertKind, AlertRun, AlertSeverity, AlertState, Movement,
                               ReadinessSnapshot, Unit, User)
 from inventory.models.base import as_utc
-from inventory.services import access, readiness_load
+from inventory.services import access, readiness_many
 from inventory.services.alert_rules import DEFAULT_RULES, AlertCandidate, collect  # noqa: F401
 from inventory.services.dispatch_reports import dispatch_overdue_rule
 from inventory.services.errors import N_, InvalidTransition, NotFound
 from inventory.services.queries import in_subtree
+from inventory.services.readiness import AUTO
 
 # Every rule `evaluate` runs; other modules append theirs (e.g. dispatch_overdue).
 RULES: list = [*DEFAULT_RULES, dispatch_overdue_rule]
@@ -46,59 +47,83 @@ class Evaluation:
     resolved: int
 
 
-def _apply(alert: Alert, candidate: AlertCandidate) -> None:
-    alert.kind = AlertKind(candidate.kind)
-    alert.severity = AlertSeverity(candidate.severity)
-    alert.message = candidate.message
-    alert.params = dict(candidate.params)
-    alert.value = candidate.value
-    for name in ("unit_id", "depot_id", "item_id", "lot_code", "agreement_code", "order_code"):
-        setattr(alert, name, getattr(candidate, name))
+# What a rule decides about an alert; compared with the stored row to skip unchanged ones.
+FIELDS = ("kind", "severity", "message", "params", "value", "unit_id", "depot_id", "item_id",
+          "lot_code", "agreement_code", "order_code")
+STORED = [Alert.id, Alert.dedup_key, Alert.state, *(getattr(Alert, name) for name in FIELDS)]
 
 
-def _reopen(alert: Alert, now: datetime) -> None:
-    alert.state = AlertState.OPEN
-    alert.first_seen_at = now
-    alert.acknowledged_at = alert.acknowledged_by_id = None
-    alert.resolved_at = alert.resolved_by_id = None
+def _values(candidate: AlertCandidate) -> dict:
+    values = {name: getattr(candidate, name) for name in FIELDS}
+    values.update(kind=AlertKind(candidate.kind), severity=AlertSeverity(candidate.severity),
+                  params=dict(candidate.params))
+    return values
+
+
+def _reopened(now: datetime) -> dict:
+    return {"state": AlertState.OPEN, "first_seen_at": now, "acknowledged_at": None,
+            "acknowledged_by_id": None, "resolved_at": None, "resolved_by_id": None}
+
+
+def _stored(session: Session, found: dict[str, AlertCandidate]) -> dict[str, sa.Row]:
+    """Live alerts, and resolved ones whose condition is back, as plain rows by key."""
+    rows = {row.dedup_key: row for row in session.execute(
+        sa.select(*STORED).where(Alert.state != AlertState.RESOLVED))}
+    keys = [key for key in found if key not in rows]
+    for start in range(0, len(keys), 500):
+        rows.update((row.dedup_key, row) for row in session.execute(
+            sa.select(*STORED).where(Alert.dedup_key.in_(keys[start:start + 500]))))
+    return rows
 
 
 def _upsert(session: Session, found: dict[str, AlertCandidate], now: datetime) -> Evaluation:
-    live = {a.dedup_key: a for a in session.scalars(
-        sa.select(Alert).where(Alert.state != AlertState.RESOLVED))}
-    keys = [key for key in found if key not in live]
-    for start in range(0, len(keys), 500):
-        for alert in session.scalars(sa.select(Alert).where(
-                Alert.dedup_key.in_(keys[start:start + 500]))):
-            live[alert.dedup_key] = alert
-    opened = updated = reopened = resolved = 0
+    """Write the evaluation in bulk statements: new alerts inserted, changed ones updated,
+    vanished ones resolved, and every live one's last_seen_at set in one UPDATE. Alerts
+    seen again unchanged cost no statement of their own (at 600,000 balances the expiry
+    rule alone finds about 150,000 of them on every evaluation)."""
+    stored = _stored(session, found)
+    inserts, changes = [], []
+    opened = updated = reopened = 0
     for key, candidate in found.items():
-        alert = live.get(key)
-        if alert is None:
-            alert = Alert(dedup_key=key, state=AlertState.OPEN, first_seen_at=now)
-            session.add(alert)
+        values, row = _values(candidate), stored.get(key)
+        if row is None:
+            inserts.append({"dedup_key": key, "first_seen_at": now, "last_seen_at": now,
+                            **_reopened(now), **values})
             opened += 1
-        elif alert.state is AlertState.RESOLVED or (
-                alert.state is AlertState.ACKNOWLEDGED and SEVERITY_RANK[
-                    AlertSeverity(candidate.severity)] > SEVERITY_RANK[alert.severity]):
-            _reopen(alert, now)
+        elif row.state is AlertState.RESOLVED or (
+                row.state is AlertState.ACKNOWLEDGED
+                and SEVERITY_RANK[values["severity"]] > SEVERITY_RANK[row.severity]):
+            changes.append({"id": row.id, **_reopened(now), **values})
             reopened += 1
         else:
             updated += 1
-        _apply(alert, candidate)
-        alert.last_seen_at = now
-    for key, alert in live.items():
-        if key not in found and alert.state is not AlertState.RESOLVED:
-            alert.state, alert.resolved_at, alert.resolved_by_id = AlertState.RESOLVED, now, None
-            resolved += 1
-    return Evaluation(opened, updated, reopened, resolved)
+            if any(getattr(row, name) != value for name, value in values.items()):
+                changes.append({"id": row.id, **values})
+    gone = [row.id for key, row in stored.items()
+            if key not in found and row.state is not AlertState.RESOLVED]
+    if inserts:
+        session.execute(sa.insert(Alert), inserts)
+    if changes:
+        session.execute(sa.update(Alert), changes)
+    for start in range(0, len(gone), 500):
+        session.execute(sa.update(Alert).where(Alert.id.in_(gone[start:start + 500]))
+                        .values(state=AlertState.RESOLVED, resolved_at=now, resolved_by_id=None)
+                        .execution_options(synchronize_session=False))
+    session.execute(sa.update(Alert).where(Alert.state != AlertState.RESOLVED)
+                    .values(last_seen_at=now).execution_options(synchronize_session=False))
+    for instance in list(session.identity_map.values()):  # loaded before: read them again
+        if isinstance(instance, Alert):
+            session.expire(instance)
+    return Evaluation(opened, updated, reopened, len(gone))
 
 
 def evaluate(session: Session, *, today: date, now: datetime, trigger: str = "cli",
-             rules: list | None = None) -> Evaluation:
-    """Run every rule, upsert alerts by dedup key, resolve the ones whose cause is gone."""
+             rules: list | None = None, season: str = AUTO) -> Evaluation:
+    """Run every rule, upsert alerts by dedup key, resolve the ones whose cause is gone
+    (`season`: the INVENTORY_SEASON setting the shortfall rule reads the norms in)."""
     watermark = session.scalar(sa.select(sa.func.max(Movement.id))) or 0
-    found = collect(RULES if rules is None else rules, session, today=today, now=now)
+    found = collect(RULES if rules is None else rules, session, today=today, now=now,
+                    season=season)
     result = _upsert(session, found, now)
     session.add(AlertRun(started_at=now, trigger=trigger, movement_watermark=watermark,
                          opened=result.opened + result.reopened, resolved=result.resolved))
@@ -125,12 +150,12 @@ def is_stale(session: Session, *, now: datetime, min_interval_seconds: float) ->
 
 
 def refresh_if_stale(session: Session, *, today: date, now: datetime,
-                     min_interval_seconds: float) -> bool:
+                     min_interval_seconds: float, season: str = AUTO) -> bool:
     """Re-evaluate when stale; returns whether it did (the caller commits)."""
     if min_interval_seconds < 0 or not is_stale(session, now=now,
                                                 min_interval_seconds=min_interval_seconds):
         return False
-    evaluate(session, today=today, now=now, trigger="lazy")
+    evaluate(session, today=today, now=now, trigger="lazy", season=season)
     return True
 
 
@@ -203,13 +228,27 @@ def open_count(session: Session, user: User | None) -> int:
         Alert.state == AlertState.OPEN, visible(user))) or 0
 
 
-def take_snapshots(session: Session, *, today: date, now: datetime) -> int:
-    """Store today's readiness per active unit (replacing today's earlier snapshot)."""
+def message_params(alert: Alert, locale: str) -> dict:
+    """The alert's message parameters with the item named in `locale` (English name for
+    "en" where the catalogue has one), for the list, the API and the overview."""
+    params = dict(alert.params or {})
+    code = params.get("item_code")
+    item = alert.item
+    if code and item is not None and item.code == code:
+        params["item"] = item.display_name(locale)
+    return params
+
+
+def take_snapshots(session: Session, *, today: date, now: datetime, season: str = AUTO) -> int:
+    """Store today's readiness per active unit (replacing today's earlier snapshot), with
+    the norms of `season` (the INVENTORY_SEASON setting)."""
     existing = {s.unit_id: s for s in session.scalars(
         sa.select(ReadinessSnapshot).where(ReadinessSnapshot.taken_on == today))}
     count = 0
-    for unit in session.scalars(sa.select(Unit).where(Unit.is_active).order_by(Unit.path)):
-        result = readiness_load.load(session, unit, on=today).readiness
+    units = list(session.scalars(sa.select(Unit).where(Unit.is_active).order_by(Unit.path)))
+    reports = readiness_many.load_many(session, units, on=today, season=season)
+    for unit in units:
+        result = reports[unit.id].readiness
         limiting = next((line.item_id for line in result.items
                          if line.item_code == result.limiting_item_code), None)
         snapshot = existing.get(unit.id) or ReadinessSnapshot(unit_id=unit.id, taken_on=today)

@@ -87,9 +87,10 @@ COLD_ONLY = "cold season only"
 COLD_RATIO = re.compile(r"\(([0-9.]+) in cold (?:region|season)")
 
 
-def _seasonal(row: dict[str, str], per_person: Decimal) -> tuple[Decimal, Decimal | None]:
-    """(warm-season norm, cold-season norm or None when the same)."""
-    if COLD_ONLY in row["name_en"].lower():
+def seasonal_norm(row: dict[str, str], per_person: Decimal) -> tuple[Decimal, Decimal | None]:
+    """(warm-season norm, cold-season norm or None when the same), from a norm table row's
+    `name_en` and `basis` words (also used by the norm CSV import)."""
+    if COLD_ONLY in row.get("name_en", "").lower():
         return Decimal(0), per_person
     match = COLD_RATIO.search(row.get("basis", ""))
     return per_person, Decimal(match[1]) if match else None
@@ -97,7 +98,7 @@ def _seasonal(row: dict[str, str], per_person: Decimal) -> tuple[Decimal, Decima
 
 def _norm_row(row: dict[str, str]) -> dict[str, Any]:
     months = (row.get("typical_shelf_life_months") or "").strip()
-    warm, cold = _seasonal(row, Decimal(row["per_person_quantity"].strip() or "0"))
+    warm, cold = seasonal_norm(row, Decimal(row["per_person_quantity"].strip() or "0"))
     return {
         "code": row["code"].strip(),
         "name": row["name_zh"].strip(),

@@ -60,7 +60,8 @@ def demo_tiers(tiers: list[str]) -> list[str]:
     return list(tiers[:len(DEMO_LEVELS)])
 
 
-def load(session: Session, *, now: datetime, tiers: list[str], password: str) -> DemoResult:
+def load(session: Session, *, now: datetime, tiers: list[str], password: str,
+         season: str = "auto") -> DemoResult:
     """Create the demo reserve unless it exists (idempotent); returns what was created."""
     if session.scalar(sa.select(Unit.id).where(Unit.code == DISTRICT)) is not None:
         return DemoResult(created=False, users=[])
@@ -75,8 +76,8 @@ def load(session: Session, *, now: datetime, tiers: list[str], password: str) ->
         demo_agreements.load(session, tree[DISTRICT], depots, now=now, checker=admin)
     if admin is not None:
         demo_dispatch.load(session, now=now, admin=admin)
-    alerts.evaluate(session, today=now.date(), now=now, trigger="demo")
-    alerts.take_snapshots(session, today=now.date(), now=now)
+    alerts.evaluate(session, today=now.date(), now=now, trigger="demo", season=season)
+    alerts.take_snapshots(session, today=now.date(), now=now, season=season)
     return DemoResult(created=True, users=demo_users)
 
 

@@ -102,7 +102,7 @@ def create_order(session: Session, user: User, *, event: DisasterEvent, to_unit:
                  lines: Sequence[tuple[Item, int]] | None = None, people: int | None = None,
                  needed_by: datetime | None = None, note: str = "",
                  target_hours: int = allocation.DEFAULT_TARGET_HOURS,
-                 season: str = readiness.WARM) -> DispatchOrder:
+                 season: str = "auto") -> DispatchOrder:
     """Record a request (people → the season's norms, or explicit lines) and its draft order
     with the proposed allocation. Raises Forbidden, InvalidInput, InvalidTransition (closed
     event)."""
@@ -114,7 +114,8 @@ def create_order(session: Session, user: User, *, event: DisasterEvent, to_unit:
                           depot=to_depot.code, unit=to_unit.name)
     if lines and people:
         raise field_error("people", N_("Give either the number of people or item lines."))
-    wanted = list(lines) if lines else (norm_lines(session, people, season) if people else [])
+    wanted = list(lines) if lines else (norm_lines(
+        session, people, readiness.season_on(now.date(), season)) if people else [])
     _check_lines(wanted)
     request = DispatchRequest(code=next_code(session, "RQ", now), event=event,
                               unit=to_unit, depot=to_depot, people=people, requested_at=now,

@@ -3,9 +3,16 @@
 A norm CSV has a header row with `code`, `per_person` (or `per_person_quantity`, as in
 data/readiness_norms.csv), and optionally `critical` and `per_person_cold`. An import is
 all-or-nothing: every row is checked first and nothing is written while any row is wrong.
+
+Without a `per_person_cold` column, the seasonal rules the default catalogue reads from
+the norm table's words (`name_en`, `basis`) apply: importing data/readiness_norms.csv
+keeps the stove at 0 in the warm season and a padded coat's cold-season figure.
+Files arrive as UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB 18030 (what a
+Chinese Excel writes); anything else is refused with a message, never a 500.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass, field
@@ -59,45 +66,91 @@ def parse_flag(text: str | None) -> tuple[bool | None, str | None]:
     return None, N_("Not a valid yes/no value.")
 
 
+NOT_TEXT = N_("This is not a CSV text file (save it from Excel as CSV, UTF-8 or GBK).")
+UNREADABLE_LINE = N_("This line cannot be read as CSV (a field longer than 128 KB, or a "
+                     "quotation mark that is never closed); nothing after it was checked.")
+
+
+def decode_csv(data: bytes) -> str:
+    """The text of an uploaded CSV; raises InvalidInput (`file`) for a binary file."""
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                          (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            data, encodings = data[len(bom):], (encoding,)
+            break
+    else:
+        encodings = ("utf-8", "gb18030")
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return text
+    raise field_error("file", NOT_TEXT)
+
+
 def _columns(header: list[str]) -> dict[str, str] | None:
     names = {name.strip().lower(): name for name in header}
     per_person = names.get("per_person") or names.get("per_person_quantity")
     if "code" not in names or per_person is None:
         return None
     return {"code": names["code"], "per_person": per_person,
-            "critical": names.get("critical", ""),
-            "per_person_cold": names.get("per_person_cold", "")}
+            **{key: names.get(key, "") for key in ("critical", "per_person_cold", "name_en",
+                                                  "basis")}}
+
+
+def _seasonal_values(row: NormRow, raw: dict, columns: dict[str, str]) -> None:
+    """Without a cold-season column, split per_person by the norm table's seasonal words."""
+    if columns["per_person_cold"] or row.values["per_person"] is None:
+        return
+    words = {key: (raw.get(columns[key]) or "") if columns[key] else ""
+             for key in ("name_en", "basis")}
+    warm, cold = catalog.seasonal_norm(words, row.values["per_person"])
+    row.values["per_person"] = warm
+    if cold is not None:
+        row.values["per_person_cold"] = cold.quantize(Decimal("0.000001"))
+
+
+def _check_row(line: int, raw: dict, columns: dict[str, str], items: dict[str, Item],
+               seen: set[str]) -> NormRow:
+    code = (raw.get(columns["code"]) or "").strip()
+    row = NormRow(line=line, code=code, item=items.get(code))
+    if row.item is None:
+        row.errors.append(N_("Unknown item."))
+    elif code in seen:
+        row.errors.append(N_("This item is already listed."))
+    seen.add(code)
+    per_person, error = parse_decimal(raw.get(columns["per_person"]), required=True)
+    row.values["per_person"] = per_person
+    if columns["per_person_cold"]:
+        cold, cold_error = parse_decimal(raw.get(columns["per_person_cold"]), required=False)
+        row.values["per_person_cold"] = cold
+        error = error or cold_error
+    if columns["critical"]:
+        critical, flag_error = parse_flag(raw.get(columns["critical"]))
+        row.values["critical"] = critical
+        error = error or flag_error
+    _seasonal_values(row, raw, columns)
+    row.errors += [error] if error else []
+    return row
 
 
 def parse_norms(session: Session, text: str) -> list[NormRow]:
     """Check every row of a norm CSV; rows carry their errors (msgids)."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    columns = _columns(reader.fieldnames or [])
-    if columns is None:
-        return [NormRow(line=1, code="", errors=[N_(
-            "The header needs the columns code and per_person (or per_person_quantity).")])]
-    items = {item.code: item for item in session.scalars(sa.select(Item))}
-    rows, seen = [], set()
-    for line, raw in enumerate(reader, start=2):
-        code = (raw.get(columns["code"]) or "").strip()
-        row = NormRow(line=line, code=code, item=items.get(code))
-        if row.item is None:
-            row.errors.append(N_("Unknown item."))
-        elif code in seen:
-            row.errors.append(N_("This item is already listed."))
-        seen.add(code)
-        per_person, error = parse_decimal(raw.get(columns["per_person"]), required=True)
-        row.values["per_person"] = per_person
-        if columns["per_person_cold"]:
-            cold, cold_error = parse_decimal(raw.get(columns["per_person_cold"]), required=False)
-            row.values["per_person_cold"] = cold
-            error = error or cold_error
-        if columns["critical"]:
-            critical, flag_error = parse_flag(raw.get(columns["critical"]))
-            row.values["critical"] = critical
-            error = error or flag_error
-        row.errors += [error] if error else []
-        rows.append(row)
+    rows: list[NormRow] = []
+    try:
+        columns = _columns(reader.fieldnames or [])
+        if columns is None:
+            return [NormRow(line=1, code="", errors=[N_(
+                "The header needs the columns code and per_person (or per_person_quantity).")])]
+        items = {item.code: item for item in session.scalars(sa.select(Item))}
+        seen: set[str] = set()
+        for raw in reader:
+            rows.append(_check_row(reader.line_num, raw, columns, items, seen))
+    except csv.Error:
+        rows.append(NormRow(line=reader.line_num, code="", errors=[UNREADABLE_LINE]))
     if not rows:
         rows.append(NormRow(line=2, code="", errors=[N_("The file holds no rows.")]))
     return rows

@@ -43,10 +43,11 @@ class Overview:
 
 
 def build(session: Session, user: User, unit: Unit, *, today: date, recent: int = 8,
-          top: int = 6) -> Overview:
-    """Readiness, the unit tree with stock and alert state, alerts, events, recent moves."""
+          top: int = 6, season: str = "auto") -> Overview:
+    """Readiness (norms of `season`, the INVENTORY_SEASON setting), the unit tree with stock
+    and alert state, alerts, events, recent moves."""
     return Overview(
-        unit=unit, readiness=readiness_load.load(session, unit, on=today),
+        unit=unit, readiness=readiness_load.load(session, unit, on=today, season=season),
         headline=stock.headline(session, user, today=today, unit=unit),
         units=_units(session, user, unit),
         alerts_by_severity=_alert_counts(session, user, unit),

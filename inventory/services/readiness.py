@@ -18,11 +18,15 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-WARM, COLD = "warm", "cold"
+WARM, COLD, AUTO = "warm", "cold", "auto"
 SEASONS = (WARM, COLD)
+SEASON_SETTINGS = (AUTO, WARM, COLD)
+# "auto": the cold-season norms (stoves, padded coats for everyone) from November to March,
+# the northern heating season that the norm table's "cold season" notes refer to.
+COLD_MONTHS = frozenset({11, 12, 1, 2, 3})
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,23 @@ def compute(items: Iterable[ItemFigures], *, people: int, horizon_hours: int,
                      limiting_item_code=limiting, limiting_item_code_with_agreements=limiting_with,
                      resident_population=resident_population, resident_coverage_ratio=ratio,
                      items=lines)
+
+
+def add_days(day: date, days: int) -> date:
+    """`day` plus `days`, held at the first or last representable date instead of
+    overflowing (a stored date near year 9999 plus an interval must not answer 500)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
+def season_on(day: date, setting: str = AUTO) -> str:
+    """The season whose norms apply on `day`: the setting when it names a season
+    (INVENTORY_SEASON=warm|cold); for "auto", cold in COLD_MONTHS and warm otherwise."""
+    if setting in SEASONS:
+        return setting
+    return COLD if day.month in COLD_MONTHS else WARM
 
 
 def norm_for(per_person: Decimal, per_person_cold: Decimal | None, season: str) -> Decimal:

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
@@ -28,6 +29,9 @@ from inventory.services.errors import N_, field_error
 from inventory.services.units import get_unit
 from inventory.services.queries import in_subtree
 from inventory.services.readiness import AgreementLineFigures, ItemFigures, Readiness
+
+if TYPE_CHECKING:
+    from inventory.services.readiness_many import SubtreeStock
 
 BASES = ("owner", "location")
 DepotUnit = aliased(Unit, name="depot_unit")
@@ -52,7 +56,7 @@ class ReadinessReport:
 
 def horizon_end(on: date, hours: int) -> date:
     """The day the horizon ends on: lots must not be expired on it."""
-    return on + timedelta(hours=hours) // timedelta(days=1) * timedelta(days=1)
+    return readiness.add_days(on, hours // 24)
 
 
 def scope_condition(unit: Unit, basis: str, *, scan: bool = False,
@@ -114,19 +118,21 @@ def stock_by_item(session: Session, unit: Unit, *, basis: str,
             for item_id, on_hand, physical in session.execute(stmt)}
 
 
-def physical_by(session: Session, unit: Unit, *, basis: str, cutoff: date,
-                group: str) -> dict[object, dict[int, int]]:
-    """{tier or depot_id: {item_id: physical}} for drill-down (where the stock sits)."""
-    key = DepotUnit.tier if group == "tier" else Balance.depot_id
-    stmt = (sa.select(key, Lot.item_id, sa.func.sum(usable_quantity(cutoff)))
+def physical_by_depot(session: Session, unit: Unit, *, basis: str,
+                      cutoff: date) -> dict[int, tuple[str, dict[int, int]]]:
+    """{depot_id: (tier of the depot's unit, {item_id: physical})} for drill-down (where
+    the stock sits), every depot holding a balance in scope."""
+    stmt = (sa.select(Balance.depot_id, DepotUnit.tier, Lot.item_id,
+                      sa.func.sum(usable_quantity(cutoff)))
             .select_from(Balance).join(Lot, Lot.id == Balance.lot_id)
             .join(Depot, Depot.id == Balance.depot_id)
             .join(DepotUnit, DepotUnit.id == Depot.unit_id)
-            .where(scope_condition(unit, basis)).group_by(key, Lot.item_id))
-    result: dict[object, dict[int, int]] = defaultdict(dict)
-    for group_key, item_id, physical in session.execute(stmt):
-        result[group_key][item_id] = int(physical or 0)
-    return dict(result)
+            .where(scope_condition(unit, basis, **scan_options(session, unit)))
+            .group_by(Balance.depot_id, DepotUnit.tier, Lot.item_id))
+    result: dict[int, tuple[str, dict[int, int]]] = {}
+    for depot_id, tier, item_id, physical in session.execute(stmt):
+        result.setdefault(depot_id, (tier, {}))[1][item_id] = int(physical or 0)
+    return result
 
 
 def agreement_lines(session: Session, unit: Unit, *,
@@ -178,26 +184,46 @@ def norm_items(session: Session, season: str) -> list[tuple[Item, Decimal]]:
 
 
 def load(session: Session, unit: Unit, *, on: date, people: int | None = None,
-         hours: int | None = None, basis: str = "owner",
-         season: str = readiness.WARM) -> ReadinessReport:
-    """Readiness of `unit`'s subtree; people and hours default to the unit's targets."""
+         hours: int | None = None, basis: str = "owner", season: str = readiness.AUTO,
+         stock: SubtreeStock | None = None) -> ReadinessReport:
+    """Readiness of `unit`'s subtree; people and hours default to the unit's targets, the
+    season (a setting: auto, warm or cold) is resolved for the date `on`.
+
+    `stock` (from `readiness_many.subtree_stock` over a subtree holding the unit, same
+    basis) answers from balances already summed instead of reading them again.
+    """
+    season = readiness.season_on(on, season)
     people = unit.target_people if people is None else people
     hours = unit.horizon_hours if hours is None else hours
-    stock = stock_by_item(session, unit, basis=basis, cutoff=horizon_end(on, hours))
+    cutoff = horizon_end(on, hours)
+    if stock is not None and stock.basis != basis:
+        raise ValueError("stock summed on another basis")
+    quantities = (stock.by_item(unit, cutoff) if stock is not None
+                  else stock_by_item(session, unit, basis=basis, cutoff=cutoff))
+    return assemble(unit, on=on, people=people, hours=hours, basis=basis, season=season,
+                    stock=quantities, lines=agreement_lines(session, unit, on=on),
+                    norms=norm_items(session, season),
+                    population=resident_population(session, unit))
+
+
+def assemble(unit: Unit, *, on: date, people: int, hours: int, basis: str, season: str,
+             stock: dict[int, tuple[int, int]], lines: list[tuple[int, AgreementLineFigures]],
+             norms: list[tuple[Item, Decimal]], population: int | None) -> ReadinessReport:
+    """The report from figures already read: {item_id: (on_hand, physical)}, the agreement
+    lines owned by the subtree, the season's norms and the resident population."""
     by_mode: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     agreement: dict[int, int] = defaultdict(int)
-    for item_id, line in agreement_lines(session, unit, on=on):
+    for item_id, line in lines:
         counted = readiness.agreement_quantity(line, on=on, horizon_hours=hours)
         agreement[item_id] += counted
         by_mode[line.mode][item_id] += counted
-    norms = norm_items(session, season)
     figures = [ItemFigures(item_code=item.code, per_person=norm, critical=item.critical,
                            on_hand=stock.get(item.id, (0, 0))[0],
                            physical=stock.get(item.id, (0, 0))[1],
                            agreement=agreement.get(item.id, 0), item_id=item.id)
                for item, norm in norms]
     result = readiness.compute(figures, people=people, horizon_hours=hours,
-                               resident_population=resident_population(session, unit))
+                               resident_population=population)
     codes = {item.id: item.code for item, _ in norms}
     modes = {mode: {codes[i]: q for i, q in quantities.items() if i in codes}
              for mode, quantities in by_mode.items()}
@@ -205,18 +231,37 @@ def load(session: Session, unit: Unit, *, on: date, people: int | None = None,
                            items={item.code: item for item, _ in norms}, agreement_by_mode=modes)
 
 
+def drill_downs(session: Session, report: ReadinessReport) -> dict[str, dict[object, Readiness]]:
+    """Readiness of the physical stock at each depot and at each tier, from one query:
+    {"depot": {depot_id: Readiness}, "tier": {tier: Readiness}}.
+
+    The lines hold only the items people coverable depends on (the critical items, or every
+    norm item when none is critical): the breakdowns show whom a depot could relieve and
+    what limits it, and at 1,000 depots × 200 items the other lines only cost time.
+    """
+    r = report.readiness
+    pool = [line for line in r.items if line.critical] or list(r.items)
+    norms = {line.item_code: ItemFigures(item_code=line.item_code, per_person=line.per_person,
+                                         critical=line.critical) for line in pool}
+    codes = {report.items[code].id: code for code in norms}
+    depots: dict[object, dict[str, int]] = {}
+    tiers: dict[object, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for depot_id, (tier, quantities) in physical_by_depot(
+            session, report.unit, basis=report.basis,
+            cutoff=horizon_end(report.on, r.horizon_hours)).items():
+        depots[depot_id] = {codes[i]: q for i, q in quantities.items() if i in codes}
+        tier_total = tiers[tier]
+        for code, quantity in depots[depot_id].items():
+            tier_total[code] += quantity
+    return {group: readiness.group_readiness(
+                {key: dict(quantities) for key, quantities in groups.items()}, norms,
+                people=r.target_people, horizon_hours=r.horizon_hours)
+            for group, groups in (("depot", depots), ("tier", tiers))}
+
+
 def drill_down(session: Session, report: ReadinessReport, *, group: str) -> dict[object, Readiness]:
     """Readiness of the physical stock at each tier (`group="tier"`) or depot (`"depot"`)."""
-    r = report.readiness
-    grouped = physical_by(session, report.unit, basis=report.basis,
-                          cutoff=horizon_end(report.on, r.horizon_hours), group=group)
-    norms = {line.item_code: ItemFigures(item_code=line.item_code, per_person=line.per_person,
-                                         critical=line.critical) for line in r.items}
-    by_id = {item.id: code for code, item in report.items.items()}
-    by_code = {key: {by_id[i]: q for i, q in quantities.items() if i in by_id}
-               for key, quantities in grouped.items()}
-    return readiness.group_readiness(by_code, norms, people=r.target_people,
-                                     horizon_hours=r.horizon_hours)
+    return drill_downs(session, report)[group]
 
 
 def preposition(session: Session, unit: Unit) -> tuple[int, int]:

@@ -38,17 +38,18 @@ class RollupRow:
         return sum(self.by_category.values())
 
 
-def rollup(session: Session, *, unit: Unit, today: date) -> list[RollupRow]:
+def rollup(session: Session, *, unit: Unit, today: date, season: str = "auto") -> list[RollupRow]:
     """The unit's row (its whole subtree) first, then its own reserve (本级), then one row
-    per child unit; the rows after the first add up to it in pieces and depots."""
-    children = [_row(session, child, today) for child in unit.children]
-    return ([_row(session, unit, today), _own_row(session, unit, today)]
+    per child unit; the rows after the first add up to it in pieces and depots. Readiness
+    in the norms of `season` (the INVENTORY_SEASON setting)."""
+    children = [_row(session, child, today, season) for child in unit.children]
+    return ([_row(session, unit, today, season), _own_row(session, unit, today)]
             + [row for row in children if row.unit.is_active or row.total or row.depots])
 
 
-def _row(session: Session, unit: Unit, today: date) -> RollupRow:
+def _row(session: Session, unit: Unit, today: date, season: str) -> RollupRow:
     row = _figures(session, RollupRow(unit=unit), today, in_subtree(unit.path))
-    readiness = readiness_load.load(session, unit, on=today).readiness
+    readiness = readiness_load.load(session, unit, on=today, season=season).readiness
     row.target_people = readiness.target_people
     row.people_coverable = readiness.people_coverable
     row.people_with_agreements = readiness.people_coverable_with_agreements

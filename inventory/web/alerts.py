@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from inventory.auth import current_actor, permission_required
@@ -11,7 +11,7 @@ from inventory.extensions import db
 from inventory.freshness import refresh_alerts
 from inventory.i18n import translate
 from inventory.models import utcnow
-from inventory.schemas.alerts import AlertArgs
+from inventory.schemas.alerts import AlertArgs, alert_text
 from inventory.services import access, alerts, stock, units
 from inventory.services.access import Permission
 from inventory.services.errors import N_
@@ -27,6 +27,9 @@ def open_alert_count() -> int:
     if "open_alerts" not in g:
         g.open_alerts = alerts.open_count(db.session, current_actor())
     return g.open_alerts
+
+
+bp.add_app_template_global(alert_text)
 
 
 @bp.get("/alerts")
@@ -73,7 +76,8 @@ def alert_resolve(alert_id: int):
 @bp.post("/alerts/evaluate")
 @permission_required(Permission.MANAGE_CATALOGUE)
 def alert_evaluate():
-    result = alerts.evaluate(db.session, today=date.today(), now=utcnow(), trigger="page")
+    result = alerts.evaluate(db.session, today=date.today(), now=utcnow(), trigger="page",
+                             season=current_app.config["SEASON"])
     db.session.commit()
     flash(translate(N_("Alerts checked: %(opened)s new, %(resolved)s resolved."),
                     opened=result.opened + result.reopened, resolved=result.resolved), "success")

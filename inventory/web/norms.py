@@ -9,8 +9,9 @@ from inventory.i18n import translate
 from inventory.models import utcnow
 from inventory.services import access, alerts, catalog, norms, units
 from inventory.services.access import Permission
-from inventory.services.errors import N_
+from inventory.services.errors import N_, field_error
 from inventory.web import bp
+from inventory.web.forms import try_submit
 
 MAX_CSV_BYTES = 1024 * 1024
 
@@ -53,17 +54,29 @@ def norms_page():
                            errors=errors), 422 if errors else 200
 
 
+def _csv_text() -> str:
+    """The uploaded CSV as text (or, on confirming, the checked text posted back);
+    raises InvalidInput naming `file` when it is too large, binary or empty."""
+    upload = request.files.get("file")
+    if upload is not None:
+        data = upload.read(MAX_CSV_BYTES + 1)
+        text = norms.decode_csv(data) if len(data) <= MAX_CSV_BYTES else None
+    else:
+        text = request.form.get("text", "")
+        text = text if len(text.encode("utf-8", "replace")) <= MAX_CSV_BYTES else None
+    if text is None or not text.strip():
+        raise field_error("file", N_("Choose a CSV file (at most 1 MB)."))
+    return text
+
+
 @bp.route("/norms/import", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_CATALOGUE)
 def norms_import():
     """Upload → preview (every row checked) → confirm; all rows or none."""
     if request.method == "GET":
         return render_template("readiness/norms_import.html", rows=None, text="", errors={})
-    upload = request.files.get("file")
-    text = (upload.read(MAX_CSV_BYTES + 1) if upload else b"").decode("utf-8", "replace") \
-        if upload else request.form.get("text", "")
-    if not text.strip() or len(text) > MAX_CSV_BYTES:
-        errors = {"file": [translate(N_("Choose a CSV file (at most 1 MB)."))]}
+    text, errors = try_submit(_csv_text)
+    if errors:
         return render_template("readiness/norms_import.html", rows=None, text="",
                                errors=errors), 422
     rows = norms.parse_norms(db.session, text)

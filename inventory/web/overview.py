@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 
 from inventory.auth import current_actor, permission_required
 from inventory.charts import TreeNode, tree_chart
@@ -32,7 +32,7 @@ def overview_page():
     unit = readiness_load.resolve_unit(db.session, user, values.get("unit"))
     wall = values.get("wall") == "1"
     view = overview.build(db.session, user, unit, today=date.today(), recent=5 if wall else 8,
-                          top=4 if wall else 6)
+                          top=4 if wall else 6, season=current_app.config["SEASON"])
     return render_template("overview.html", o=view, r=view.readiness.readiness,
                            tree=_tree(view), wall=wall,
                            refresh_seconds=REFRESH_SECONDS, generated_at=utcnow())

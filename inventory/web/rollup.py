@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 
 from inventory.auth import current_actor, permission_required
 from inventory.extensions import db
@@ -25,7 +25,8 @@ from inventory.web.transfer import download
 def rollup_report(fmt: str | None = None):
     user, today = current_actor(), date.today()
     unit = _unit(user, query_args(request.args, ReportArgs()).get("unit"))
-    rows = rollup.rollup(db.session, unit=unit, today=today) if unit else []
+    rows = rollup.rollup(db.session, unit=unit, today=today,
+                         season=current_app.config["SEASON"]) if unit else []
     if fmt in ("xlsx", "csv") and unit is not None:
         return download(_table(rows, unit, today), f"rollup-{unit.code}", fmt)
     return render_template("rollup.html", unit=unit, rows=rows, today=today,

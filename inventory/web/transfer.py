@@ -205,7 +205,8 @@ def export_download(kind: str, fmt: str):
     values = query_args(request.args, ExportArgsIn())
     args = exports.ExportArgs(today=date.today(), unit=_export_unit(values.get("unit")),
                               locale=locale_code(), label=label, since=values.get("since"),
-                              until=values.get("until"), stale_days=values["stale_days"])
+                              until=values.get("until"), stale_days=values["stale_days"],
+                              season=current_app.config["SEASON"])
     return download(exports.EXPORTS[kind](db.session, args), kind, fmt)
 
 

@@ -77,8 +77,11 @@ def unit_form(code: str | None = None):
             return redirect(url_for("web.unit_tree"))
     else:
         form, errors = _unit_values(unit), {}
-    return render_form("units/form.html", form, errors, unit=unit,
-                       parents=stock.unit_tree(db.session, current_actor()))
+    parents = stock.unit_tree(db.session, current_actor())
+    if unit is not None and unit.parent is not None and unit.parent not in parents:
+        # A user scoped to this unit keeps its parent (outside their area) when saving targets.
+        parents = [unit.parent, *parents]
+    return render_form("units/form.html", form, errors, unit=unit, parents=parents)
 
 
 def _unit_values(unit: Unit | None) -> dict:

@@ -71,3 +71,45 @@ def test_a_date_out_of_the_accepted_years_is_a_422_naming_it(client, world, toke
                           headers=token_for("bureau"))
     assert response.status_code == 422 and response.mimetype == PROBLEM
     assert "on" in response.json["errors"]
+
+
+def add_stove(app):
+    """A cold-season-only critical item (0 per person in the warm season), none in stock."""
+    from inventory.extensions import db
+    from tests import factories
+
+    with app.app_context():
+        factories.make_item(db.session, "1010201", name="取暖炉", name_en="Stove",
+                            category="shelter", per_person=0, per_person_cold=0.5, critical=True)
+        db.session.commit()
+
+
+def codes(body):
+    return {item["item_code"] for item in body["items"]}
+
+
+def test_season_defaults_to_the_dates_season_and_follows_the_setting(
+        make_app, world_app, tmp_path):
+    from inventory.extensions import db
+    from inventory.models import utcnow
+    from inventory.services import users
+
+    for setting, january, july in (("auto", "cold", "warm"), ("warm", "warm", "warm"),
+                                   ("cold", "cold", "cold")):
+        app = world_app(SEASON=setting)
+        add_stove(app)
+        with app.app_context():
+            token = users.create_token(db.session, user=users.get_user(db.session, "bureau"),
+                                       now=utcnow())
+            db.session.commit()
+        client, headers = app.test_client(), {"Authorization": f"Bearer {token}"}
+        for on, season in (("2026-01-15", january), ("2026-07-15", july)):
+            body = client.get(f"/api/v1/readiness?unit=D1&on={on}", headers=headers).json
+            assert body["season"] == season, (setting, on)
+            assert ("1010201" in codes(body)) == (season == "cold")
+            assert (body["limiting_item_code"] == "1010201") == (season == "cold")
+        chosen = client.get("/api/v1/readiness?unit=D1&on=2026-07-15&season=cold",
+                            headers=headers).json
+        assert chosen["season"] == "cold" and "1010201" in codes(chosen)
+    bad = client.get("/api/v1/readiness?season=winter", headers=headers)
+    assert bad.status_code == 422 and "season" in bad.json["errors"]

@@ -156,3 +156,56 @@ def test_snapshots_are_one_per_unit_and_day(session, world):
     d1 = next(s for s in snapshots if s.unit_id == world.units["D1"].id)
     assert (d1.target_people, d1.people_coverable) == (15000, 0)
     assert d1.limiting_item_id == world.items["food"].id
+
+
+def test_shortfall_alerts_and_snapshots_use_the_season_setting(session, world):
+    factories.make_item(session, "1010201", name="取暖炉", name_en="Stove", category="shelter",
+                        per_person=0, per_person_cold=0.5, critical=True)
+    session.commit()
+    january, july = date(2027, 1, 15), date(2027, 7, 15)
+
+    def shortfall_items(**kw):
+        alerts.evaluate(session, now=utcnow(), **kw)
+        return set(by_key(session)["shortfall:D1"].params["items"])
+
+    assert "1010201" in shortfall_items(today=january)  # auto: cold in January
+    assert "1010201" not in shortfall_items(today=july)
+    assert "1010201" not in shortfall_items(today=january, season="warm")
+    assert "1010201" in shortfall_items(today=july, season="cold")
+
+    def snapshot(day, **kw):
+        alerts.take_snapshots(session, today=day, now=utcnow(), **kw)
+        return session.scalar(sa.select(ReadinessSnapshot).where(
+            ReadinessSnapshot.taken_on == day,
+            ReadinessSnapshot.unit_id == world.units["D1"].id))
+
+    stove_id = session.scalar(sa.select(Item.id).where(Item.code == "1010201"))
+    assert snapshot(january).limiting_item_id == stove_id
+    assert snapshot(july).limiting_item_id != stove_id
+    assert snapshot(january, season="warm").limiting_item_id != stove_id
+
+
+def test_seen_again_moves_last_seen_and_rewrites_only_what_changed(session, world):
+    from inventory.models.base import as_utc
+
+    depot, tent = world.depots["DEP-D1"], world.items["tent"]
+    session.add(DepotMinimum(depot_id=depot.id, item_id=tent.id, minimum_quantity=150))
+    session.flush()
+    start = utcnow()
+    later, latest = start + timedelta(hours=1), start + timedelta(hours=2)
+    alerts.evaluate(session, today=TODAY, now=start)
+    alert = by_key(session)["below_minimum:DEP-D1:1010101"]
+    assert as_utc(alert.first_seen_at) == as_utc(alert.last_seen_at) == start
+    alerts.acknowledge(session, alert, user=world.users["bureau"], now=start)
+    alerts.evaluate(session, today=TODAY, now=later)  # nothing changed but the time
+    assert (as_utc(alert.first_seen_at), as_utc(alert.last_seen_at)) == (start, later)
+    assert alert.state is AlertState.ACKNOWLEDGED and alert.params["quantity"] == 100
+    lot = session.get(type(world.lots["T1"]), world.lots["T1"].id)
+    movements.issue(session, factories.actor(), lot=lot, depot=depot, owner=depot.unit,
+                    quantity=30, now=utcnow())
+    result = alerts.evaluate(session, today=TODAY, now=latest)  # same severity, new figure
+    assert (alert.params["quantity"], alert.value, as_utc(alert.last_seen_at)) == (70, 70.0,
+                                                                                   latest)
+    assert alert.state is AlertState.ACKNOWLEDGED and as_utc(alert.first_seen_at) == start
+    assert result.updated == session.scalar(sa.select(sa.func.count(Alert.id)).where(
+        Alert.state != AlertState.RESOLVED)) and result.opened == result.reopened == 0

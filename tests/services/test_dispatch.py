@@ -206,9 +206,29 @@ def test_people_are_converted_with_the_seasons_norms(session, ctx):
     stove = factories.make_item(session, "1060201", name="取暖炉", per_person=0)
     stove.per_person_cold = Decimal("0.1")
     session.flush()
-    warm = order_for(session, ctx, [], people=10)
+    warm = order_for(session, ctx, [], people=10, season="warm")
     cold = order_for(session, ctx, [], people=10, season="cold")
     assert {line.item.code: line.quantity for line in warm.lines} == {
         TENT: 3, QUILT: 10, FOOD: 30, TORCH: 4}
     assert {line.item.code: line.quantity for line in cold.lines} == {
         TENT: 3, QUILT: 20, FOOD: 30, TORCH: 4, "1060201": 1}
+
+
+def test_people_are_converted_with_the_norms_of_the_date_s_season(session, ctx):
+    from datetime import datetime, timezone
+
+    event, shelter, user = ctx
+    factories.make_item(session, "1010201", name="取暖炉", name_en="Stove", category="shelter",
+                        per_person=0, per_person_cold=0.5, critical=False)
+    session.flush()
+
+    def lines(month, **kw):
+        order = dispatch.create_order(
+            session, user("dispatcher"), event=event, to_unit=shelter.unit, to_depot=shelter,
+            people=10, now=datetime(2026, month, 10, tzinfo=timezone.utc), **kw)
+        return {line.item.code: line.quantity for line in order.lines}
+
+    assert lines(1)["1010201"] == 5  # auto: January is cold
+    assert "1010201" not in lines(7)
+    assert "1010201" not in lines(1, season="warm")
+    assert lines(7, season="cold")["1010201"] == 5

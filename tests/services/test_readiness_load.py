@@ -146,6 +146,11 @@ def test_cold_season_uses_the_cold_norm(session, world):
     torch = session.get(Item, world.items["torch"].id)
     torch.per_person_cold = torch.per_person * 2
     session.flush()
-    warm = readiness_load.load(session, world.units["D1"], on=ON, people=300)
+    warm = readiness_load.load(session, world.units["D1"], on=ON, people=300, season="warm")
     cold = readiness_load.load(session, world.units["D1"], on=ON, people=300, season="cold")
     assert (line(warm, "1060101").required, line(cold, "1060101").required) == (100, 200)
+    # without a season the date decides (auto): January cold, July warm
+    january = readiness_load.load(session, world.units["D1"], on=date(2026, 1, 5), people=300)
+    july = readiness_load.load(session, world.units["D1"], on=date(2026, 7, 5), people=300)
+    assert (january.season, line(january, "1060101").required) == ("cold", 200)
+    assert (july.season, line(july, "1060101").required) == ("warm", 100)

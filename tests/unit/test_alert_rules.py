@@ -62,3 +62,11 @@ def test_rules_may_return_plain_dicts():
     assert candidate == AlertCandidate(dedup_key="dispatch_overdue:O1", kind="dispatch_overdue",
                                        severity="critical", message="late", params={}, value=9.5,
                                        order_code="O1")
+
+
+def test_check_due_saturates_instead_of_overflowing():
+    # A stored agreement starting near the end of the calendar (saved before dates were
+    # bounded) must not turn its detail page, the alerts or the export into a 500.
+    assert check_due(None, date(9999, 12, 1), 730) == date.max
+    assert check_due(date(9999, 6, 1), date(2026, 1, 1), 365) == date.max
+    assert check_overdue_severity(date.max, TODAY, 730) is None

@@ -184,3 +184,25 @@ def test_people_coverable_never_exceeds_any_critical_items_coverage(rows, people
             assert result.people_coverable <= line.people_covered
             assert result.people_coverable_with_agreements <= line.people_covered_with_agreements
     assert result.people_coverable <= result.people_coverable_with_agreements
+
+
+def test_date_arithmetic_saturates_at_the_ends_of_the_calendar():
+    from inventory.services.readiness import add_days
+    from inventory.services.readiness_load import horizon_end
+
+    assert add_days(date(2026, 1, 30), 2) == date(2026, 2, 1)
+    assert add_days(date(9999, 12, 30), 5) == date.max
+    assert add_days(date(1, 1, 2), -5) == date.min
+    assert horizon_end(date(2026, 1, 1), 47) == date(2026, 1, 2)
+    assert horizon_end(date.max, 720) == date.max
+
+
+def test_auto_season_is_cold_from_november_to_march_unless_a_season_is_set():
+    from inventory.services.readiness import season_on
+
+    assert [season_on(date(2026, month, 15)) for month in range(1, 13)] == [
+        "cold", "cold", "cold", "warm", "warm", "warm", "warm", "warm", "warm", "warm",
+        "cold", "cold"]
+    assert season_on(date(2026, 3, 31)) == "cold" and season_on(date(2026, 4, 1)) == "warm"
+    assert season_on(date(2026, 1, 15), "warm") == "warm"
+    assert season_on(date(2026, 7, 15), "cold") == "cold"

@@ -143,3 +143,75 @@ def test_agreement_edit_changes_terms_and_lines(client, app, world):
         assert agreement.mode.value == "supply" and agreement.lead_time_hours == 4
         assert sorted((line.item.code, line.quantity) for line in agreement.lines) == [
             ("1010101", 250), ("1020101", 90)]
+
+
+def test_agreement_stored_near_the_end_of_the_calendar_still_renders(client, app, world):
+    # Saved before dates were bounded (or through another path): the next check due lies
+    # beyond year 9999. Detail, list, alerts and the agreements export must not 500.
+    from inventory.models import AgreementMode, Partner, Unit, utcnow
+    from inventory.services import agreements as service
+    from inventory.services import alerts as alert_service
+    from inventory.services import exports
+
+    with app.app_context():
+        partner = service.create_partner(db.session, code="P9", name="远期企业", now=utcnow())
+        owner = db.session.scalar(sa.select(Unit).where(Unit.code == "D1"))
+        terms = service.AgreementTerms(
+            partner=db.session.get(Partner, partner.id), owner=owner, mode=AgreementMode.SUPPLY,
+            valid_from=date(9999, 1, 1), valid_to=date(9999, 12, 31), lead_time_hours=6,
+            check_interval_days=3650)
+        service.create_agreement(db.session, code="AG-FAR", terms=terms, now=utcnow(),
+                                 lines=[{"item_code": "1010101", "quantity": 5}])
+        db.session.commit()
+        alert_service.evaluate(db.session, today=date(9999, 12, 31), now=utcnow())
+        table = exports.EXPORTS["agreements"](db.session, exports.ExportArgs(today=date.today()))
+        assert [row[-2] for row in table.rows] == [date.max]
+        db.session.rollback()
+    login(client, "bureau")
+    detail = client.get("/agreements/AG-FAR")
+    assert detail.status_code == 200 and "9999" in detail.get_data(as_text=True)
+    assert client.get("/agreements").status_code == 200
+
+
+def test_check_interval_is_bounded_with_a_422_naming_the_field(client, world):
+    login(client, "bureau")
+    client.post("/admin/partners/new", data={"code": "P1", "name": "安泰储运"})
+    response = client.post("/admin/agreements/new", data={
+        "code": "AG-3", "partner_code": "P1", "owner_code": "D1", "mode": "supply",
+        "valid_from": "2026-01-01", "valid_to": "2026-12-31", "lead_time_hours": "6",
+        "check_interval_days": "3650", "line-0-item_code": "1010101", "line-0-quantity": "10"})
+    assert response.status_code == 422
+    assert 'id="check_interval_days-error"' in response.get_data(as_text=True)
+
+
+def test_alert_texts_name_items_in_the_readers_language(client, app, world, token_for):
+    from inventory.models import Depot, DepotMinimum, Item, User
+    from tests import factories
+
+    with app.app_context():
+        food = db.session.scalar(sa.select(Item).where(Item.code == "1040101"))
+        depot = db.session.scalar(sa.select(Depot).where(Depot.code == "DEP-D1"))
+        factories.receive(db.session, food, depot, 10, lot_code="F-SOON",
+                          expiry=date.today() + timedelta(days=10))
+        db.session.add(DepotMinimum(depot_id=depot.id, item_id=food.id, minimum_quantity=50))
+        db.session.commit()
+    login(client, "bureau")
+    client.post("/alerts/evaluate")
+    english = client.get("/alerts?lang=en").get_data(as_text=True)
+    chinese = client.get("/alerts?lang=zh").get_data(as_text=True)
+    chinese_names = ("帐篷", "棉被", "应急食品", "手电筒")
+    assert "Lot F-SOON of Ration at" in english and "holds 10 of Ration, below" in english
+    assert "worst Tent, 0 of 3750" in english  # the shortfall's worst item
+    assert not any(name in english for name in chinese_names)
+    assert "应急食品" in chinese and "worst" not in chinese and "Ration" not in chinese
+    with app.app_context():  # the API speaks the token user's language
+        db.session.execute(sa.update(User).where(User.username == "bureau").values(locale="en"))
+        db.session.commit()
+    body = client.get("/api/v1/alerts?per_page=100", headers=token_for("bureau")).json
+    messages = [a["message"] for a in body["items"] if a["item_code"]]
+    assert len(messages) >= 3 and not any(n in m for m in messages for n in chinese_names)
+    assert any("Ration" in m for m in messages)
+    overview = client.get("/overview?unit=D1&lang=en").get_data(as_text=True)
+    assert "worst Tent" in overview or "Ration" in overview
+    assert not any(name in overview.split("Most severe open alerts")[1].split("</ul>")[0]
+                   for name in chinese_names)

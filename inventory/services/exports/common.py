@@ -27,6 +27,7 @@ class ExportArgs:
     until: date | None = None
     locale: str = "zh"
     stale_days: int = 30
+    season: str = "auto"  # INVENTORY_SEASON: the norms of readiness and the purchase plan
     label: Labeler = lambda group, value: str(getattr(value, "value", value))
 
 

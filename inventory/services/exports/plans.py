@@ -12,6 +12,7 @@ from inventory.services import readiness, readiness_load
 from inventory.services.agreements import last_found, next_check_due, owned_by_subtree
 from inventory.services.errors import N_, field_error
 from inventory.services.exports.common import ExportArgs, table, title
+from inventory.services.readiness_many import SubtreeStock
 from inventory.services.sheets import Column
 
 PLAN_HORIZON_DAYS = 180
@@ -42,7 +43,7 @@ READINESS_COLUMNS = [
 def readiness_table(session: Session, args: ExportArgs) -> Table:
     """Per item of the norm: required, on hand, usable, shortfall and people covered."""
     unit = _unit(session, args)
-    report = readiness_load.load(session, unit, on=args.today)
+    report = readiness_load.load(session, unit, on=args.today, season=args.season)
     r = report.readiness
     yes = title(args, "是", "yes")
     rows = [[line.item_code, report.items[line.item_code].display_name(args.locale),
@@ -73,13 +74,16 @@ PLAN_COLUMNS = [
 
 def purchase_plan_table(session: Session, args: ExportArgs, *, people: int | None = None,
                         hours: int | None = None, days: int = PLAN_HORIZON_DAYS,
-                        basis: str = "owner", season: str = readiness.WARM) -> Table:
+                        basis: str = "owner", season: str | None = None,
+                        stock: SubtreeStock | None = None) -> Table:
     """What to buy per item to reach the target now, plus what expiry removes within `days`
-    (the readiness page's what-if figures pass through `people`, `hours`, basis, season)."""
+    (the readiness page's what-if figures pass through `people`, `hours`, basis, season;
+    the season defaults to the export's setting and stays the same at the later date;
+    `stock`, already summed over the unit's subtree on `basis`, spares reading it twice)."""
     unit = _unit(session, args)
-    options = {"basis": basis, "season": season}
     report = readiness_load.load(session, unit, on=args.today, people=people, hours=hours,
-                                 **options)
+                                 basis=basis, season=season or args.season, stock=stock)
+    options = {"basis": basis, "season": report.season, "stock": stock}
     r = report.readiness
     later = readiness_load.load(session, unit, on=args.today + timedelta(days=days),
                                 people=r.target_people, hours=r.horizon_hours, **options)
