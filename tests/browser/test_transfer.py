@@ -93,7 +93,7 @@ def test_exports_page_downloads_the_register_asked_for(page, live_server):
     page.fill("#x-since", "2026-05-02")
     page.fill("#x-until", "2026-05-01")
     page.get_by_role("button", name="应用").click()
-    assert "until" in page.locator(".field-errors").inner_text()
+    assert "截止日期：" in page.locator(".field-errors").inner_text()
     screenshot(page, "exports-bad-period-zh")
 
 
