@@ -87,6 +87,8 @@ LABELS: dict[str, dict[str, str]] = {
         "expiring_within_days": N_("Expiring within (days)"), "q": N_("Search"),
         "since": N_("Since"), "until": N_("Until"), "stale_days": N_("Days without update"),
         "days": N_("Period (days)"), "wall": N_("Wall display"), "lang": N_("Language"),
+        "mode": N_("Mode"), "partner": N_("Partner"), "day": N_("Day"), "status": N_("Status"),
+        "event": N_("Disaster event"), "action": N_("Action"), "who": N_("User"),
     },
 }
 # Keys of an error tree that name no field: errors of the whole form or of a whole line.

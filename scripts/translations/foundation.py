@@ -8,3 +8,12 @@ T.update({
     "Wall display": "大屏模式",
     "Language": "语言",
 })
+T.update({
+    "Mode": "方式",
+    "Partner": "协议企业",
+    "Day": "日期",
+    "Status": "状态",
+    "Disaster event": "灾情事件",
+    "Action": "操作",
+    "User": "用户",
+})

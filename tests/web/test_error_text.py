@@ -18,6 +18,8 @@ def alert_text(page: str) -> str:
     ("/alerts?severity=loud", "级别：", "severity:"),
     ("/stock?expiring_within_days=x", "临期天数：", "expiring_within_days:"),
     ("/readiness?unit=D1&hours=0&lang=en", "Hours: ", "hours:"),
+    ("/events?status=nope", "状态：", "status:"),
+    ("/dispatch/orders?status=nope", "状态：", "status:"),
 ])
 def test_query_errors_name_the_field_in_words(client, world, url, expected, raw):
     login(client, "bureau")
