@@ -19,7 +19,6 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
 
 from inventory.models import (Balance, Depot, Item, Lot, LotSource, Movement, MovementKind, Unit,
                               User)
@@ -234,12 +233,22 @@ def _record(session: Session, actor: Actor, *, kind: MovementKind, lot: Lot, qua
     # NULLs are left to the column defaults: fewer parameters to convert on every insert.
     result = session.execute(_INSERT_MOVEMENT,
                              {key: value for key, value in values.items() if value is not None})
-    movement = Movement(id=result.inserted_primary_key[0], **values)
+    return _loaded_movement(result.inserted_primary_key[0], values, places, actor.user)
+
+
+_MOVEMENT_CLASS = sa.orm.class_mapper(Movement).class_manager
+
+
+def _loaded_movement(movement_id: int, values: dict, places: dict, user: User | None) -> Movement:
+    """The row just inserted as a Movement whose columns and related objects are all loaded,
+    without the unit of work: built as the ORM builds a loaded row (state set directly,
+    then committed), not through the constructor's per-attribute change events. It is
+    not added to the session: nothing about it is left to flush, and it needs no lazy
+    load, so it works the same detached."""
+    movement = _MOVEMENT_CLASS.new_instance()
+    movement.__dict__.update(values, id=movement_id, actor=user,
+                             **{name: places.get(name) for name in _PLACES})
     make_transient_to_detached(movement)
-    session.add(movement)
-    for name in _PLACES:
-        set_committed_value(movement, name, places.get(name))
-    set_committed_value(movement, "actor", actor.user)
     return movement
 
 
