@@ -1,5 +1,5 @@
 """Every model, imported once so Alembic and create_all see all tables."""
-from inventory.models.base import Base, utcnow  # noqa: F401
+from inventory.models.base import Base, RowReader, loaded, utcnow  # noqa: F401
 from inventory.models.units import Depot, DepotKind, StorageLocation, Unit  # noqa: F401
 from inventory.models.catalog import Category, Item  # noqa: F401
 from inventory.models.users import ApiToken, AuditEvent, Role, User  # noqa: F401

@@ -18,10 +18,10 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
+from sqlalchemy.orm import Session, joinedload
 
 from inventory.models import (Balance, Depot, Item, Lot, LotSource, Movement, MovementKind, Unit,
-                              User)
+                              User, loaded)
 from inventory.services.errors import (N_, DomainError, IdempotencyConflict, InsufficientStock,
                                        field_error)
 
@@ -236,20 +236,12 @@ def _record(session: Session, actor: Actor, *, kind: MovementKind, lot: Lot, qua
     return _loaded_movement(result.inserted_primary_key[0], values, places, actor.user)
 
 
-_MOVEMENT_CLASS = sa.orm.class_mapper(Movement).class_manager
-
-
 def _loaded_movement(movement_id: int, values: dict, places: dict, user: User | None) -> Movement:
-    """The row just inserted as a Movement whose columns and related objects are all loaded,
-    without the unit of work: built as the ORM builds a loaded row (state set directly,
-    then committed), not through the constructor's per-attribute change events. It is
-    not added to the session: nothing about it is left to flush, and it needs no lazy
-    load, so it works the same detached."""
-    movement = _MOVEMENT_CLASS.new_instance()
-    movement.__dict__.update(values, id=movement_id, actor=user,
-                             **{name: places.get(name) for name in _PLACES})
-    make_transient_to_detached(movement)
-    return movement
+    """The row just inserted as a Movement with its columns and related objects loaded,
+    outside the unit of work (`models.loaded`): nothing about it is left to flush, and
+    it needs no lazy load, so it serves the same detached."""
+    return loaded(Movement, {**values, "id": movement_id}, actor=user,
+                  **{name: places.get(name) for name in _PLACES})
 
 
 def _positive(quantity: int) -> None:
