@@ -62,8 +62,8 @@ def book(session: Session, user: User, command: dict[str, Any], *, now: datetime
     kind = MovementKind(command["kind"])
     access.require(user, Permission.APPROVE_STOCK if kind is MovementKind.WRITE_OFF
                    else Permission.BOOK_STOCK)
-    depot, lot = _depot_and_lot(session, user, command,
-                                lot_required=kind is not MovementKind.RECEIVE)
+    depot, lot, here = _depot_and_lot(session, user, command,
+                                      lot_required=kind is not MovementKind.RECEIVE)
     actor = Actor(user=user, request_id=command["request_id"], request_hash=request_hash,
                   reason=command.get("reason") or "", order_code=command.get("order_code"))
     if command.get("order_code"):  # a pick for a dispatch order: its allocation decides
@@ -71,7 +71,7 @@ def book(session: Session, user: User, command: dict[str, Any], *, now: datetime
         result = booking_of(session, booked)  # read back: a pick may move a reservation
         result.warnings += warnings
         return result
-    here, owner = _drawing_on(session, depot, lot, command, kind)
+    here, owner = _drawing_on(session, depot, lot, command, kind, here)
     hint = _fefo_warning(here, lot, now.date()) if kind is MovementKind.ISSUE else None
     booked = _HANDLERS[kind](session, actor, depot, lot, owner, command, now)
     result = booking_of(session, booked if isinstance(booked, list) else [booked],
@@ -121,33 +121,44 @@ _DEPOT_AND_LOT = (
 _DEPOTS, _UNITS = RowReader(Depot, "d_"), RowReader(Unit, "u_")
 _LOTS, _ITEMS = RowReader(Lot, "l_"), RowReader(Item, "i_")
 _DEPOT, _UNIT, _LOT, _ITEM = (Depot.__table__, Unit.__table__, Lot.__table__, Item.__table__)
-_DEPOT_AND_LOT_ROW = (
-    sa.select(*_DEPOTS.columns, *_UNITS.columns, *_LOTS.columns, *_ITEMS.columns)
-    .select_from(_DEPOT.join(_UNIT, _UNIT.c.id == _DEPOT.c.unit_id)
-                 .outerjoin(_LOT, _LOT.c.lot_code == sa.bindparam("lot"))
-                 .outerjoin(_ITEM, _ITEM.c.id == _LOT.c.item_id))
-    .where(_DEPOT.c.code == sa.bindparam("depot")))
+
+
+def _depot_and_lot_row(dialect: str) -> sa.Select:
+    return (sa.select(*_DEPOTS.columns, *_UNITS.columns, *_LOTS.columns, *_ITEMS.columns,
+                      holdings.held_column(dialect, depot_id=_DEPOT.c.id,
+                                           item_id=_LOT.c.item_id).label("held"))
+            .select_from(_DEPOT.join(_UNIT, _UNIT.c.id == _DEPOT.c.unit_id)
+                         .outerjoin(_LOT, _LOT.c.lot_code == sa.bindparam("lot"))
+                         .outerjoin(_ITEM, _ITEM.c.id == _LOT.c.item_id))
+            .where(_DEPOT.c.code == sa.bindparam("depot")))
+
+
+_DEPOT_AND_LOT_ROW = {name: _depot_and_lot_row(name) for name in ("sqlite", "postgresql")}
 
 
 def _depot_and_lot(session: Session, user: User, command: dict[str, Any], *,
-                   lot_required: bool) -> tuple[Depot, Lot | None]:
+                   lot_required: bool) -> tuple[Depot, Lot | None, list[holdings.Held] | None]:
     """The depot (which must lie in the user's area) and the lot a command names, read in
-    one statement with their unit and item.
+    one statement with their unit and item, and what the depot holds of the item.
 
     A pick for a dispatch order gets them as the session's own objects (the pick links
-    them to the order's allocations); any other booking only reads them, and gets them
-    loaded but detached (`models.RowReader`).
+    them to the order's allocations) and no holdings; any other booking only reads them,
+    and gets them loaded but detached (`models.RowReader`).
     """
     params = {"depot": command["depot_code"], "lot": command.get("lot_code")}
+    here = None
     if command.get("order_code"):
         depot, lot = session.execute(_DEPOT_AND_LOT, params).first() or (None, None)
     else:
-        row = session.execute(_DEPOT_AND_LOT_ROW, params).mappings().first()
+        statement = _DEPOT_AND_LOT_ROW[session.get_bind().dialect.name]
+        row = session.execute(statement, params).mappings().first()
         depot = row and _DEPOTS.instance(row, unit=_UNITS.instance(row))
         lot = row and _LOTS.instance(row, item=_ITEMS.instance(row))
+        here = holdings.held_from_json(row["held"]) if row and lot else None
     if depot is None:
         raise NotFound(N_("Depot %(code)s not found."), code=command["depot_code"])
-    return access.require_depot(user, depot), _checked_lot(command, lot, required=lot_required)
+    return (access.require_depot(user, depot), _checked_lot(command, lot, required=lot_required),
+            here)
 
 
 def _checked_lot(command: dict[str, Any], lot: Lot | None, *, required: bool) -> Lot | None:
@@ -168,12 +179,14 @@ _DRAWING = frozenset({MovementKind.ISSUE, MovementKind.LOSS, MovementKind.SCRAP,
 
 
 def _drawing_on(session: Session, depot: Depot, lot: Lot | None, command: dict[str, Any],
-                kind: MovementKind) -> tuple[list[holdings.Held], Unit | None]:
+                kind: MovementKind, here: list[holdings.Held] | None = None
+                ) -> tuple[list[holdings.Held], Unit | None]:
     """What the depot holds of the lot's item, and the owner the booking draws on
     (receipts and write-offs draw on no one)."""
     if kind not in _DRAWING:
         return [], None
-    here = holdings.held(session, depot_id=depot.id, item_id=lot.item_id)
+    if here is None:
+        here = holdings.held(session, depot_id=depot.id, item_id=lot.item_id)
     return here, _owner(session, depot, lot, here, command, kind)
 
 

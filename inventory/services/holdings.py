@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import json
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -50,6 +52,42 @@ _HELD = (sa.select(_BALANCE.c.lot_id, _BALANCE.c.owner_id, _BALANCE.c.quantity,
 def held(session: Session, *, depot_id: int, item_id: int) -> list[Held]:
     """The balances above zero of the item's lots in the depot."""
     return [Held(*row) for row in session.execute(_HELD, {"depot": depot_id, "item": item_id})]
+
+
+def held_column(dialect: str, *, depot_id: sa.ColumnElement, item_id: sa.ColumnElement
+                ) -> sa.ScalarSelect:
+    """What `held` reads, as one JSON column of a row that has the depot and the item: a
+    booking gets it in the statement that reads its depot and lot, one round trip fewer
+    on every scan. Parse it with `held_from_json`."""
+    # Aliases throughout: the row this is a column of reads `balance` and `lot` itself.
+    held, lot, same_item = _BALANCE.alias("held"), _LOT.alias("held_lot"), _LOT.alias("item_lot")
+    fields = (held.c.lot_id, held.c.owner_id, held.c.quantity, held.c.reserved,
+              lot.c.lot_code, lot.c.expiry_date)
+    aggregate = (sa.func.json_agg(sa.func.json_build_array(*fields)) if dialect == "postgresql"
+                 else sa.func.json_group_array(sa.func.json_array(*fields)))
+    return (sa.select(aggregate).select_from(held.join(lot, lot.c.id == held.c.lot_id))
+            .where(held.c.depot_id == depot_id,
+                   held.c.lot_id.in_(sa.select(same_item.c.id)
+                                     .where(same_item.c.item_id == item_id)
+                                     .correlate(*_outer_tables(item_id))),
+                   held.c.quantity > 0)
+            .scalar_subquery())
+
+
+def _outer_tables(column: sa.ColumnElement) -> list[sa.FromClause]:
+    """The table a column of the enclosing row belongs to (none for a literal): named for
+    correlation, since it sits two selects further out."""
+    table = getattr(column, "table", None)
+    return [table] if table is not None else []
+
+
+def held_from_json(value: str | list | None) -> list[Held]:
+    """The rows of `held_column`: SQLite hands back JSON text, PostgreSQL parsed JSON (or
+    NULL for none)."""
+    rows = json.loads(value) if isinstance(value, str) else (value or [])
+    return [Held(lot_id, owner_id, quantity, reserved, lot_code,
+                 date.fromisoformat(expiry) if expiry else None)
+            for lot_id, owner_id, quantity, reserved, lot_code, expiry in rows]
 
 
 def drawn_owner(rows: Sequence[Held], *, lot_id: int, depot_unit_id: int,
