@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Annotated, Any, TypeVar
 
@@ -48,24 +48,26 @@ class RowReader:
 
     For the few hot paths (a booking) where building objects through the ORM's query
     machinery costs more than the statement: `columns` go into a Core select (labelled
-    with `prefix`), and `instance(row)` builds the object from them as the ORM does for a
-    loaded row. The instance belongs to no session: its columns and the related objects
-    given are loaded, anything else raises DetachedInstanceError instead of querying.
+    with `prefix`), and `instance(row, start)` builds the object from the row's values at
+    `start` onwards, as the ORM does for a loaded row. The instance belongs to no
+    session: its columns and the related objects given are loaded; anything else raises
+    DetachedInstanceError instead of querying.
     """
 
     def __init__(self, cls: type[Model], prefix: str) -> None:
+        attributes = sa.inspect(cls).column_attrs
         self.cls = cls
-        self.keys = [(attr.key, prefix + attr.key) for attr in sa.inspect(cls).column_attrs]
-        self.columns = [attr.columns[0].label(prefix + attr.key)
-                        for attr in sa.inspect(cls).column_attrs]
-        self.primary_key = prefix + sa.inspect(cls).primary_key[0].key
+        self.keys = tuple(attr.key for attr in attributes)
+        self.columns = [attr.columns[0].label(prefix + attr.key) for attr in attributes]
+        self.key_position = self.keys.index(sa.inspect(cls).primary_key[0].key)
 
-    def instance(self, row: Mapping[str, Any], **related: Any) -> Model | None:
-        """The instance for the labelled columns in `row` (None when its key is NULL, as
+    def instance(self, row: Sequence[Any], start: int, **related: Any) -> Model | None:
+        """The instance for the columns at `start` in `row` (None when its key is NULL, as
         for the outer side of a join that found nothing)."""
-        if row[self.primary_key] is None:
+        if row[start + self.key_position] is None:
             return None
-        return loaded(self.cls, {key: row[label] for key, label in self.keys}, **related)
+        return loaded(self.cls, dict(zip(self.keys, row[start:start + len(self.keys)])),
+                      **related)
 
 
 def loaded(cls: type[Model], values: Mapping[str, Any], **related: Any) -> Model:

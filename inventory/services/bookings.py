@@ -120,6 +120,11 @@ _DEPOT_AND_LOT = (
 # ORM's query machinery cost more than twice the statement (docs/benchmarks.md).
 _DEPOTS, _UNITS = RowReader(Depot, "d_"), RowReader(Unit, "u_")
 _LOTS, _ITEMS = RowReader(Lot, "l_"), RowReader(Item, "i_")
+# Where each one's columns start in the row, and the holdings column after them all.
+_AT_UNIT = len(_DEPOTS.columns)
+_AT_LOT = _AT_UNIT + len(_UNITS.columns)
+_AT_ITEM = _AT_LOT + len(_LOTS.columns)
+_AT_HELD = _AT_ITEM + len(_ITEMS.columns)
 _DEPOT, _UNIT, _LOT, _ITEM = (Depot.__table__, Unit.__table__, Lot.__table__, Item.__table__)
 
 
@@ -151,10 +156,10 @@ def _depot_and_lot(session: Session, user: User, command: dict[str, Any], *,
         depot, lot = session.execute(_DEPOT_AND_LOT, params).first() or (None, None)
     else:
         statement = _DEPOT_AND_LOT_ROW[session.get_bind().dialect.name]
-        row = session.execute(statement, params).mappings().first()
-        depot = row and _DEPOTS.instance(row, unit=_UNITS.instance(row))
-        lot = row and _LOTS.instance(row, item=_ITEMS.instance(row))
-        here = holdings.held_from_json(row["held"]) if row and lot else None
+        row = session.execute(statement, params).first()
+        depot = row and _DEPOTS.instance(row, 0, unit=_UNITS.instance(row, _AT_UNIT))
+        lot = row and _LOTS.instance(row, _AT_LOT, item=_ITEMS.instance(row, _AT_ITEM))
+        here = holdings.held_from_json(row[_AT_HELD]) if row and lot else None
     if depot is None:
         raise NotFound(N_("Depot %(code)s not found."), code=command["depot_code"])
     return (access.require_depot(user, depot), _checked_lot(command, lot, required=lot_required),
