@@ -6,7 +6,6 @@ from datetime import datetime, timezone
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from flask import current_app, request
 from sqlalchemy.orm import Session
 
@@ -116,12 +115,7 @@ def received_lines(lines: list[dict]) -> list[ReceivedLine]:
 def events_list():
     values = args(EventArgs())
     page_args = paging(values)
-    stmt = events.visible_events(current_actor())
-    if values.get("status"):
-        stmt = stmt.where(DisasterEvent.status == values["status"])
-    if values.get("q"):
-        stmt = stmt.where(sa.or_(DisasterEvent.name.ilike(f"%{values['q']}%"),
-                                 DisasterEvent.code.ilike(f"%{values['q']}%")))
+    stmt = events.find_events(current_actor(), status=values.get("status"), q=values.get("q"))
     return dump_page(paginate(db.session, stmt, **page_args), EventOut())
 
 

@@ -101,6 +101,18 @@ def visible_events(user: User) -> sa.Select:
     return stmt.order_by(DisasterEvent.started_at.desc(), DisasterEvent.id.desc())
 
 
+def find_events(user: User, *, status: str | None = None, q: str | None = None) -> sa.Select:
+    """The user's visible events, with the list filters of the page and the API: a status
+    and text found in the name or code."""
+    stmt = visible_events(user)
+    if status:
+        stmt = stmt.where(DisasterEvent.status == status)
+    if q:
+        stmt = stmt.where(sa.or_(DisasterEvent.name.ilike(f"%{q}%"),
+                                 DisasterEvent.code.ilike(f"%{q}%")))
+    return stmt
+
+
 def get_event(session: Session, user: User, code: str) -> DisasterEvent:
     """The event with this code if the user may see it; raises NotFound."""
     event = session.scalar(visible_events(user).where(DisasterEvent.code == code))

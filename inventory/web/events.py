@@ -12,7 +12,7 @@ from inventory.api.dispatch import create_event
 from inventory.auth import current_actor, permission_required
 from inventory.extensions import db
 from inventory.i18n import translate
-from inventory.models import (CallOff, DisasterEvent, Distribution, DispatchOrder, EventStatus,
+from inventory.models import (CallOff, Distribution, DispatchOrder, EventStatus,
                               EventType, utcnow)
 from inventory.reports import XLSX_MIMETYPE, xlsx_bytes
 from inventory.schemas.common import form_data, parse_day
@@ -44,12 +44,7 @@ def event_list():
     raw = {k: v for k, v in request.args.items() if v.strip()}
     values, errors = try_submit(lambda: EventArgs().load(raw))
     values = values or EventArgs().load({})
-    stmt = events.visible_events(current_actor())
-    if values.get("status"):
-        stmt = stmt.where(DisasterEvent.status == values["status"])
-    if values.get("q"):
-        stmt = stmt.where(sa.or_(DisasterEvent.name.ilike(f"%{values['q']}%"),
-                                 DisasterEvent.code.ilike(f"%{values['q']}%")))
+    stmt = events.find_events(current_actor(), status=values.get("status"), q=values.get("q"))
     page = paginate(db.session, stmt, page=values["page"], per_page=values["per_page"])
     return render_template("events/list.html", page=page, args=raw,
                            errors=errors), 422 if errors else 200

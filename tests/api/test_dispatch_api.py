@@ -6,10 +6,11 @@ import pytest
 import sqlalchemy as sa
 
 from inventory.extensions import db
-from inventory.models import (Agreement, AgreementLine, AgreementMode, Item, Partner, Unit,
-                              utcnow)
-from inventory.services import ledger
+from inventory.models import (Agreement, AgreementLine, AgreementMode, DisasterEvent, Item,
+                              Partner, Unit, User, utcnow)
+from inventory.services import events, ledger
 from tests import factories
+from tests.conftest import login
 
 PROBLEM = "application/problem+json"
 
@@ -52,6 +53,29 @@ def test_events_create_list_and_detail(client, api):
     again = client.post("/api/v1/events", headers=api["dispatcher"],
                         json={"code": "EV-FLOOD-1", "name": "x", "unit_code": "D1"})
     assert again.status_code == 422 and "code" in again.json["errors"]
+
+
+def test_event_lists_filter_by_status_and_text(app, client, api):
+    event(client, api["dispatcher"], code="EV-FLOOD-2", name="Flood in Kangbashi")
+    event(client, api["dispatcher"], code="EV-QUAKE-1", name="Quake")
+    with app.app_context():
+        quake = db.session.scalar(sa.select(DisasterEvent).where(DisasterEvent.code == "EV-QUAKE-1"))
+        dispatcher = db.session.scalar(sa.select(User).where(User.username == "dispatcher"))
+        events.close_event(db.session, dispatcher, quake, now=utcnow())
+        db.session.commit()
+
+    def codes(query):
+        body = client.get(f"/api/v1/events?{query}", headers=api["viewer"]).json
+        return sorted(e["code"] for e in body["items"])
+
+    assert codes("") == ["EV-FLOOD-2", "EV-QUAKE-1"]
+    assert codes("status=closed") == ["EV-QUAKE-1"]
+    assert codes("status=active&q=kangbashi") == ["EV-FLOOD-2"]
+    assert codes("q=quake-1") == ["EV-QUAKE-1"]
+    assert codes("status=active&q=quake") == []
+    login(client, "viewer")
+    page = client.get("/events?status=closed").get_data(as_text=True)
+    assert "EV-QUAKE-1" in page and "EV-FLOOD-2" not in page
 
 
 def test_event_problems(client, api):
