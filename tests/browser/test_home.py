@@ -34,3 +34,27 @@ def test_phone_layout_keeps_navigation_reachable(phone, live_server):
     box = nav.first.bounding_box()
     assert box["height"] >= 44  # a thumb-sized target
     screenshot(phone, "home-phone")
+
+
+def _visible_in(page, link) -> bool:
+    """Whether the link lies inside the viewport and inside the navigation's visible part."""
+    return page.evaluate("""a => { const n = a.closest('nav').getBoundingClientRect(),
+                                         r = a.getBoundingClientRect();
+                                   return r.left >= n.left - 1 && r.right <= n.right + 1
+                                       && r.right <= window.innerWidth + 1; }""",
+                         link.element_handle())
+
+
+def test_desktop_shows_every_navigation_link_and_a_phone_scrolls_to_the_page(page, phone,
+                                                                              live_server):
+    sign_in(page, live_server.url, "bureau")
+    links = page.locator("nav.mainnav a")
+    assert links.count() >= 15  # a bureau user sees the whole menu, down to 导入 and 导出
+    assert all(_visible_in(page, links.nth(i)) for i in range(links.count()))
+    sign_in(phone, live_server.url, "bureau")
+    last = phone.locator("nav.mainnav a").last
+    assert not _visible_in(phone, last)  # one row, scrolled sideways on a phone
+    last.click()
+    phone.wait_for_load_state()
+    active = phone.locator("nav.mainnav a.active")
+    assert active.count() == 1 and _visible_in(phone, active)

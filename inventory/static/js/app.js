@@ -25,6 +25,12 @@
     var link = event.target.closest && event.target.closest("[data-back]");
     if (link && window.history.length > 1) { event.preventDefault(); window.history.back(); }
   });
+  // On a phone the navigation is one row scrolled sideways: show the page's own link.
+  var nav = document.querySelector(".mainnav");
+  var active = nav && nav.querySelector("a.active");
+  if (active && nav.scrollWidth > nav.clientWidth) {
+    nav.scrollLeft = active.offsetLeft - (nav.clientWidth - active.offsetWidth) / 2;
+  }
   // Print buttons: <button data-print>.
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
