@@ -2,7 +2,7 @@
 (a WSGI environ, no HTTP and no test client), one booking after another.
 
     .venv/bin/python benchmarks/profile_booking.py [-n 2000] [--bare] [--lock]
-                                                   [--profile | --calls]
+                                                   [--profile [--top N] | --calls]
 
 Builds a demo database and books `n` issues of one unit each from one lot. Prints the CPU
 time per booking (process time: other load on a shared machine disturbs it less than
@@ -14,7 +14,7 @@ wall-clock figures), best of three rounds.
 --lock     also report how long each booking holds the SQLite write lock
            (inventory.database.WriteQueue) and over how many statements: every other
            writer waits that long.
---profile  pyinstrument's call tree of the bookings.
+--profile  cProfile: the functions of the bookings by cumulative time (--top N of them).
 --calls    Python function calls per booking (cProfile): does not depend on the load of
            the machine at all, handy to compare two versions of the code.
 """
@@ -149,23 +149,21 @@ def measure(options, book, bare) -> None:
 
 
 def profile(options, book) -> None:
-    if options.calls:
-        import cProfile
-        import pstats
+    """cProfile of `n` bookings: the call count, or the functions by cumulative time."""
+    import cProfile
+    import pstats
 
-        counter = cProfile.Profile()
-        counter.runcall(lambda: [book() for _ in range(options.n)])
-        calls = pstats.Stats(counter).total_calls  # type: ignore[attr-defined]
+    profiler = cProfile.Profile()
+    profiler.runcall(lambda: [book() for _ in range(options.n)])
+    stats = pstats.Stats(profiler)
+    if options.calls:
+        calls = stats.total_calls  # type: ignore[attr-defined]
         print(f"{calls / options.n:,.0f} Python function calls per booking")
         return
-    from pyinstrument import Profiler
-
-    profiler = Profiler(interval=0.0002)
-    profiler.start()
-    for _ in range(options.n):
-        book()
-    profiler.stop()
-    print(profiler.output_text(unicode=False, color=False, show_all=False))
+    out = io.StringIO()
+    stats.stream = out  # type: ignore[attr-defined]
+    stats.strip_dirs().sort_stats("cumulative").print_stats(options.top)
+    print(f"per booking: divide the times by {options.n}\n" + out.getvalue())
 
 
 def main() -> None:
@@ -175,6 +173,7 @@ def main() -> None:
     parser.add_argument("--lock", action="store_true")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--calls", action="store_true")
+    parser.add_argument("--top", type=int, default=60, help="functions --profile lists")
     options = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="profile-booking-"))
     try:
