@@ -14,6 +14,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm
 from sqlalchemy.orm import Session
 
+from inventory.database import core
 from inventory.models import (Balance, Depot, Item, Lot, LotSource, Movement, MovementKind,
                               RowReader, Unit, User)
 from inventory.services import access, catalog, dispatch_picking, holdings, movements, units
@@ -155,8 +156,8 @@ def _depot_and_lot(session: Session, user: User, command: dict[str, Any], *,
     if command.get("order_code"):
         depot, lot = session.execute(_DEPOT_AND_LOT, params).first() or (None, None)
     else:
-        statement = _DEPOT_AND_LOT_ROW[session.get_bind().dialect.name]
-        row = session.execute(statement, params).first()
+        connection = core(session)
+        row = connection.execute(_DEPOT_AND_LOT_ROW[connection.dialect.name], params).first()
         depot = row and _DEPOTS.instance(row, 0, unit=_UNITS.instance(row, _AT_UNIT))
         lot = row and _LOTS.instance(row, _AT_LOT, item=_ITEMS.instance(row, _AT_ITEM))
         here = holdings.held_from_json(row[_AT_HELD]) if row and lot else None

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
+from inventory.database import core
 from inventory.models import (Balance, Depot, Item, Lot, LotSource, Movement, MovementKind, Unit,
                               User, loaded)
 from inventory.services.errors import (N_, DomainError, IdempotencyConflict, InsufficientStock,
@@ -156,9 +157,10 @@ _CREDIT = {"postgresql": _upsert("postgresql"), "sqlite": _upsert("sqlite")}
 def _credit(session: Session, actor: Actor, *, lot: Lot, depot: Depot, owner: Unit,
             quantity: int, now: datetime) -> None:
     """Add to a balance, creating it if needed, in one atomic upsert."""
-    left = session.execute(_CREDIT[session.get_bind().dialect.name],
-                           {"b_lot": lot.id, "b_depot": depot.id, "b_owner": owner.id,
-                            "b_qty": quantity, "b_now": now}).one()
+    connection = core(session)
+    left = connection.execute(_CREDIT[connection.dialect.name],
+                              {"b_lot": lot.id, "b_depot": depot.id, "b_owner": owner.id,
+                               "b_qty": quantity, "b_now": now}).one()
     actor.balances[(lot.id, depot.id, owner.id)] = (left[0], left[1])
 
 
@@ -197,8 +199,8 @@ def _debit(session: Session, actor: Actor, *, lot: Lot, depot: Depot, owner: Uni
     With `from_reserved` the quantity comes out of what a dispatch order reserved.
     """
     key = {"b_lot": lot.id, "b_depot": depot.id, "b_owner": owner.id}
-    left = session.execute(_DEBIT_RESERVED if from_reserved else _DEBIT_AVAILABLE,
-                           {**key, "b_qty": quantity, "b_now": now}).first()
+    left = core(session).execute(_DEBIT_RESERVED if from_reserved else _DEBIT_AVAILABLE,
+                                 {**key, "b_qty": quantity, "b_now": now}).first()
     if left is not None:
         actor.balances[(lot.id, depot.id, owner.id)] = (left[0], left[1])
     else:
@@ -231,8 +233,8 @@ def _record(session: Session, actor: Actor, *, kind: MovementKind, lot: Lot, qua
               "request_hash": actor.request_hash, "order_code": actor.order_code,
               "created_at": now}
     # NULLs are left to the column defaults: fewer parameters to convert on every insert.
-    result = session.execute(_INSERT_MOVEMENT,
-                             {key: value for key, value in values.items() if value is not None})
+    result = core(session).execute(
+        _INSERT_MOVEMENT, {key: value for key, value in values.items() if value is not None})
     return _loaded_movement(result.inserted_primary_key[0], values, places, actor.user)
 
 
@@ -309,7 +311,7 @@ def count(session: Session, actor: Actor, *, lot: Lot, depot: Depot, owner: Unit
         raise field_error("quantity", N_("The counted quantity must be a whole number, zero or more."))
     key = {"b_lot": lot.id, "b_depot": depot.id, "b_owner": owner.id}
     for _ in range(attempts):
-        seen = session.execute(_FIGURES, key).first()
+        seen = core(session).execute(_FIGURES, key).first()
         if seen is None:
             return _count_new(session, actor, lot=lot, depot=depot, owner=owner,
                               counted=counted, now=now, suffix=suffix)
@@ -317,8 +319,8 @@ def count(session: Session, actor: Actor, *, lot: Lot, depot: Depot, owner: Unit
             raise InsufficientStock(
                 N_("%(reserved)s of lot %(lot)s are reserved for dispatch; count cannot be lower."),
                 reserved=seen.reserved, lot=lot.lot_code)
-        left = session.execute(_SET_COUNTED, {**key, "b_seen": seen.quantity,
-                                              "b_counted": counted, "b_now": now}).first()
+        left = core(session).execute(_SET_COUNTED, {**key, "b_seen": seen.quantity,
+                                                    "b_counted": counted, "b_now": now}).first()
         if left is not None:
             actor.balances[(lot.id, depot.id, owner.id)] = (left[0], left[1])
             return _count_movement(session, actor, lot=lot, depot=depot, owner=owner,
