@@ -2,8 +2,10 @@
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.exc import DetachedInstanceError
 
-from inventory.models import Balance, Movement
+from inventory.models import Balance, Depot, Item, Lot, Movement, Unit, loaded
 
 
 def test_negative_quantity_is_refused_by_the_database(session, world):
@@ -40,3 +42,33 @@ def test_zero_quantity_movement_is_refused_for_a_receipt(session, world):
                              request_id="zero", created_at=movement.created_at))
         session.flush()
     session.rollback()
+
+
+@pytest.mark.parametrize("model", [Depot, Unit, Lot, Item, Movement])
+def test_loaded_instances_match_what_the_orm_makes_of_a_row(session, world, model):
+    """models.loaded builds what make_transient_to_detached makes of the same values:
+    same identity, nothing to flush, unloaded scalars expired, lazy loads refused."""
+    row = session.scalar(sa.select(model).limit(1))
+    values = {attr.key: getattr(row, attr.key) for attr in sa.inspect(model).column_attrs}
+    session.expunge_all()
+    some = dict(list(values.items())[:3])  # the key and two more columns only
+    some[sa.inspect(model).primary_key[0].key] = row.id
+    for given in (values, some):
+        ours = loaded(model, given)
+        theirs = sa.orm.class_mapper(model).class_manager.new_instance()
+        theirs.__dict__.update(given)
+        make_transient_to_detached(theirs)
+        a, b = sa.inspect(ours), sa.inspect(theirs)
+        assert (a.key, a.detached, a.modified, dict(a.committed_state)) == \
+               (b.key, True, False, {})
+        assert a.expired_attributes == b.expired_attributes
+        assert a.unloaded == b.unloaded
+    missing = sorted(sa.inspect(loaded(model, some)).expired_attributes)
+    assert missing, "some columns were left out"
+    with pytest.raises(DetachedInstanceError):
+        getattr(loaded(model, some), missing[0])
+    for relationship in sa.inspect(model).relationships:  # Item has none
+        with pytest.raises(DetachedInstanceError):
+            getattr(loaded(model, values), relationship.key)
+    merged = session.merge(loaded(model, values), load=False)
+    assert merged.id == row.id and merged not in session.dirty

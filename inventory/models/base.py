@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Annotated, Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import make_transient_to_detached, mapped_column
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm.attributes import instance_state
 
 from inventory.database import Base  # noqa: F401  (re-exported for models)
 
@@ -73,8 +75,27 @@ class RowReader:
 def loaded(cls: type[Model], values: Mapping[str, Any], **related: Any) -> Model:
     """An instance of `cls` whose attributes `values` and `related` are all loaded and
     committed, detached from any session; the same state an ORM query leaves, without
-    the constructor's change events."""
-    instance = sa.orm.class_mapper(cls).class_manager.new_instance()
-    instance.__dict__.update(values, **related)
-    make_transient_to_detached(instance)
+    the constructor's change events.
+
+    What `make_transient_to_detached` does for a fresh instance, in a third of its time
+    (a booking builds five): the identity key, and the scalar attributes not given
+    marked expired, so that reading one raises DetachedInstanceError instead of
+    answering None. tests/test_models.py holds the two equal.
+    """
+    manager, mapper, primary_key, scalars = _shape(cls)
+    instance = manager.new_instance()
+    state = instance_state(instance)
+    state.dict.update(values, **related)
+    state.key = mapper.identity_key_from_primary_key((state.dict[primary_key],))
+    missing = scalars.difference(state.dict)
+    if missing:
+        state.expired_attributes.update(missing)
     return instance
+
+
+@functools.cache
+def _shape(cls: type) -> tuple[Any, Any, str, frozenset[str]]:
+    mapper = sa.inspect(cls)
+    manager = mapper.class_manager
+    scalars = frozenset(key for key in manager if manager[key].impl.accepts_scalar_loader)
+    return manager, mapper, mapper.primary_key[0].key, scalars
