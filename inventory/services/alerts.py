@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from inventory.models import (Alert, AlertKind, AlertRun, AlertSeverity, AlertState, Movement,
                               ReadinessSnapshot, Unit, User)
@@ -197,8 +197,10 @@ def visible(user: User | None) -> sa.ColumnElement[bool]:
 
 def alert_query(user: User, *, kind: str | None = None, severity: str | None = None,
                 state: str | None = None, unit: Unit | None = None) -> sa.Select:
-    """Alerts the user may see, filtered, most severe and most recent first."""
-    stmt = sa.select(Alert).where(visible(user))
+    """Alerts the user may see, filtered, most severe and most recent first; with the
+    unit, depot and item every list shows (one query each for a page, not one per alert)."""
+    stmt = sa.select(Alert).where(visible(user)).options(
+        selectinload(Alert.unit), selectinload(Alert.depot), selectinload(Alert.item))
     if kind:
         stmt = stmt.where(Alert.kind == AlertKind(kind))
     if severity:

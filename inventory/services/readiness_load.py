@@ -259,11 +259,6 @@ def drill_downs(session: Session, report: ReadinessReport) -> dict[str, dict[obj
             for group, groups in (("depot", depots), ("tier", tiers))}
 
 
-def drill_down(session: Session, report: ReadinessReport, *, group: str) -> dict[object, Readiness]:
-    """Readiness of the physical stock at each tier (`group="tier"`) or depot (`"depot"`)."""
-    return drill_downs(session, report)[group]
-
-
 def preposition(session: Session, unit: Unit) -> tuple[int, int]:
     """(pieces the unit owns held at depots of units below it, pieces the unit owns)."""
     below = sa.and_(Depot.unit_id != unit.id, in_subtree(unit.path, DepotUnit.path))

@@ -152,3 +152,27 @@ def test_alerts_refresh_after_a_booking_without_the_booking_evaluating(world_app
         assert db.session.scalar(sa.select(sa.func.count(AlertRun.id))) == runs
     after = client.get("/api/v1/alerts?kind=below_minimum&state=resolved", headers=headers).json
     assert [a["depot_code"] for a in after["items"]] == ["DEP-D1"]
+
+
+def test_an_alert_page_reads_units_depots_and_items_once(app, client, world, token_for):
+    """The unit, depot and item each alert shows are loaded for the whole page, not one
+    query per alert."""
+    headers = token_for("bureau")
+    client.get("/api/v1/alerts", headers=headers)  # evaluates the alerts first
+    statements: list[str] = []
+
+    def record(_connection, _cursor, statement, *_):
+        statements.append(" ".join(statement.split()))
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        items = client.get("/api/v1/alerts?per_page=100", headers=headers).json["items"]
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert len(items) > 5 and len({a["unit_code"] for a in items}) > 2
+    for table in ("unit", "depot", "item"):
+        reads = [s for s in statements if s.startswith(f"SELECT {table}.id") and
+                 f" FROM {table} WHERE" in s]
+        assert len(reads) <= 1, (table, len(reads))

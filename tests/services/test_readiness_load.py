@@ -120,11 +120,12 @@ def test_agreements_count_by_lead_time_validity_and_last_check(session, world):
 
 def test_drill_down_by_tier_and_depot(session, world):
     report = readiness_load.load(session, world.units["C1"], on=ON, people=100, basis="location")
-    tiers = readiness_load.drill_down(session, report, group="tier")
+    drill = readiness_load.drill_downs(session, report)
+    tiers = drill["tier"]
     assert set(tiers) == {"district", "street"}
     district_tents = line_of(tiers["district"], "1010101")
     assert district_tents.physical == 130
-    depots = readiness_load.drill_down(session, report, group="depot")
+    depots = drill["depot"]
     assert line_of(depots[world.depots["DEP-S1"].id], "1020101").physical == 50
 
 
