@@ -14,7 +14,7 @@ from inventory.models import (Agreement, AgreementCheck, AgreementCheckLine, Agr
 from inventory.services import access
 from inventory.services.alert_rules import check_due
 from inventory.services.errors import N_, InvalidInput, NotFound, field_error
-from inventory.services.queries import in_subtree
+from inventory.services.queries import agreement_valid, in_subtree
 from inventory.services.users import audit, describe_changes
 
 # 统一社会信用代码 (GB 32100-2015): 18 characters from this alphabet, the last a check character.
@@ -226,8 +226,7 @@ def agreement_query(user: User, *, search: str = "", mode: str | None = None,
     if partner is not None:
         stmt = stmt.where(Agreement.partner_id == partner.id)
     if state and today:
-        valid = sa.and_(Agreement.is_active, Agreement.valid_from <= today,
-                        Agreement.valid_to >= today)
+        valid = agreement_valid(today)
         stmt = stmt.where(valid if state == "valid" else sa.not_(valid))
     return stmt
 

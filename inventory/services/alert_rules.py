@@ -20,6 +20,7 @@ from inventory.models import (Agreement, AgreementCheck, AgreementMode, Balance,
 from inventory.services import readiness, readiness_load, readiness_many
 from inventory.services.readiness import add_days
 from inventory.services.errors import N_
+from inventory.services.queries import agreement_valid
 
 CRITICAL, WARNING, INFO = "critical", "warning", "info"
 EXPIRY_WINDOWS = ((30, CRITICAL), (90, WARNING), (180, INFO))
@@ -205,9 +206,8 @@ def expiry_rule(session: Session, *, today: date, now: datetime) -> Iterator[Ale
 
 
 def _valid_agreements(session: Session, today: date) -> list[Agreement]:
-    return list(session.scalars(sa.select(Agreement).where(
-        Agreement.is_active, Agreement.valid_from <= today, Agreement.valid_to >= today)
-        .order_by(Agreement.code)))
+    return list(session.scalars(sa.select(Agreement).where(agreement_valid(today))
+                                .order_by(Agreement.code)))
 
 
 def agreement_expiring_rule(session: Session, *, today: date,
@@ -255,8 +255,7 @@ def bases_rule(session: Session, *, today: date, now: datetime) -> Iterator[Aler
     valid stock-mode agreement) than their target."""
     rows = session.execute(
         sa.select(Unit.path, Agreement.partner_id).join(Unit, Unit.id == Agreement.owner_id)
-        .where(Agreement.is_active, Agreement.mode == AgreementMode.STOCK,
-               Agreement.valid_from <= today, Agreement.valid_to >= today)).all()
+        .where(agreement_valid(today), Agreement.mode == AgreementMode.STOCK)).all()
     for unit in _units_with(session, Unit.agreement_base_target):
         bases = len({partner for path, partner in rows if path.startswith(unit.path)})
         severity = bases_severity(bases, unit.agreement_base_target)

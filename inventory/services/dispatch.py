@@ -102,7 +102,7 @@ def create_order(session: Session, user: User, *, event: DisasterEvent, to_unit:
                  lines: Sequence[tuple[Item, int]] | None = None, people: int | None = None,
                  needed_by: datetime | None = None, note: str = "",
                  target_hours: int = allocation.DEFAULT_TARGET_HOURS,
-                 season: str = "auto") -> DispatchOrder:
+                 season: str = readiness.AUTO) -> DispatchOrder:
     """Record a request (people → the season's norms, or explicit lines) and its draft order
     with the proposed allocation. Raises Forbidden, InvalidInput, InvalidTransition (closed
     event)."""

@@ -14,7 +14,7 @@ from inventory.models import (Agreement, AgreementLine, Balance, CallOff, CallOf
                               Lot, Unit)
 from inventory.services import allocation
 from inventory.services.errors import N_, InsufficientStock
-from inventory.services.queries import available_lot, expired
+from inventory.services.queries import agreement_valid, available_lot, expired
 
 # Call-offs that use up an agreement's quantity.
 ACTIVE_CALLOFFS = (CallOffStatus.CALLED, CallOffStatus.RECEIVED)
@@ -56,8 +56,7 @@ def offers(session: Session, item_ids: Sequence[int], *, on: date) -> list[alloc
             .join(Unit, Agreement.owner_id == Unit.id)
             .outerjoin(called, sa.and_(called.c.agreement_id == Agreement.id,
                                        called.c.item_id == AgreementLine.item_id))
-            .where(AgreementLine.item_id.in_(item_ids), Agreement.is_active,
-                   Agreement.valid_from <= on, Agreement.valid_to >= on))
+            .where(AgreementLine.item_id.in_(item_ids), agreement_valid(on)))
     return [allocation.Offer(agreement_id=r.id, item_id=r.item_id, quantity=r.left,
                              lead_time_hours=r.lead_time_hours, owner_path=r.path,
                              valid_from=r.valid_from, valid_to=r.valid_to, agreement_code=r.code)
@@ -86,8 +85,7 @@ def claim(session: Session, calloff: CallOff, *, on: date) -> None:
                     CallOff.status.in_(ACTIVE_CALLOFFS)).scalar_subquery())
             .join(Agreement, AgreementLine.agreement_id == Agreement.id)
             .where(AgreementLine.agreement_id == calloff.agreement_id,
-                   AgreementLine.item_id == calloff.item_id, Agreement.is_active,
-                   Agreement.valid_from <= on, Agreement.valid_to >= on)) or 0
+                   AgreementLine.item_id == calloff.item_id, agreement_valid(on))) or 0
     if left < calloff.quantity:
         raise InsufficientStock(
             N_("Agreement %(agreement)s has only %(left)s of %(item)s left to call off; "

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from inventory.models import Lot, LotStatus, Unit
+from inventory.models import Agreement, Lot, LotStatus, Unit
 
 
 def in_subtree(path: str, unit_path=Unit.path) -> sa.ColumnElement[bool]:
@@ -31,3 +31,9 @@ def expiring_within(days: int, on: date) -> sa.ColumnElement[bool]:
 def available_lot() -> sa.ColumnElement[bool]:
     """Lots that may be used (not quarantined)."""
     return Lot.status == LotStatus.AVAILABLE
+
+
+def agreement_valid(on: date) -> sa.ColumnElement[bool]:
+    """Agreements in force on `on`: active and within their validity dates (as
+    `Agreement.is_valid_on` answers for one agreement)."""
+    return sa.and_(Agreement.is_active, Agreement.valid_from <= on, Agreement.valid_to >= on)
