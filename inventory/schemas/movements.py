@@ -110,7 +110,7 @@ class BookingOut(BaseSchema):
     The declared fields are the contract (and the OpenAPI document); `dump` writes the
     same dictionary directly, because every scan pays for it and marshmallow's generic
     walk over some thirty fields cost as much as the ledger INSERT.
-    `tests/unit/test_booking_out.py` holds the two to the same output.
+    `tests/api/test_booking_out.py` holds the two to the same output.
     """
 
     movements = fields.List(fields.Nested(MovementOut))

@@ -30,6 +30,19 @@ def book_loss(session, world, kind, lot, depot, quantity, reason):
                            kind=kind)
 
 
+def loss_of_two_in_q1(app) -> None:
+    """Book and commit a loss of 2 from lot Q1 at DEP-S1 ("rats"), as the pages will see it."""
+    from inventory.extensions import db
+    from inventory.models import Depot, Lot
+
+    with app.app_context():
+        depot = get(db.session, Depot, code="DEP-S1")
+        movements.issue(db.session, factories.actor(None, "rats"),
+                        lot=get(db.session, Lot, lot_code="Q1"), depot=depot, owner=depot.unit,
+                        quantity=2, now=utcnow(), kind=MovementKind.LOSS)
+        db.session.commit()
+
+
 def test_every_loss_and_scrap_is_listed_with_its_write_off_status(session, world):
     loss = book_loss(session, world, MovementKind.LOSS, "Q1", "DEP-S1", 2, "rats")
     scrap = book_loss(session, world, MovementKind.SCRAP, "T1", "DEP-D1", 3, "torn")
@@ -71,16 +84,9 @@ def test_losses_in_transit_found_at_receipt_are_in_the_register(session, ctx):
 
 
 def test_the_write_off_page_lists_pending_losses_in_its_register(client, app, world):
-    from inventory.extensions import db
-    from inventory.models import Depot, Lot
     from tests.conftest import login
 
-    with app.app_context():
-        depot = get(db.session, Depot, code="DEP-S1")
-        movements.issue(db.session, factories.actor(None, "rats"),
-                        lot=get(db.session, Lot, lot_code="Q1"), depot=depot, owner=depot.unit,
-                        quantity=2, now=utcnow(), kind=MovementKind.LOSS)
-        db.session.commit()
+    loss_of_two_in_q1(app)
     login(client, "viewer")
     page = client.get("/write-offs").get_data(as_text=True)
     register = page.split('id="loss-register"')[1]
@@ -140,16 +146,9 @@ def test_an_order_met_only_by_an_agreement_is_in_the_register(session, ctx, quil
 def test_the_write_off_page_refuses_bad_paging_and_the_exports_hold_the_loss(client, runner,
                                                                              app, world,
                                                                              tmp_path):
-    from inventory.extensions import db
-    from inventory.models import Depot, Lot
     from tests.conftest import login
 
-    with app.app_context():
-        depot = get(db.session, Depot, code="DEP-S1")
-        movements.issue(db.session, factories.actor(None, "rats"),
-                        lot=get(db.session, Lot, lot_code="Q1"), depot=depot, owner=depot.unit,
-                        quantity=2, now=utcnow(), kind=MovementKind.LOSS)
-        db.session.commit()
+    loss_of_two_in_q1(app)
     login(client, "bureau")
     for query in ("page=1000000000000000000000", "page=0", "page=abc", "colour=red"):
         assert client.get(f"/write-offs?{query}").status_code == 422, query
