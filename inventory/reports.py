@@ -8,6 +8,7 @@ typed into the app can never run in a bureau's Excel.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import itertools
@@ -193,14 +194,31 @@ def read_table(data: bytes, filename: str, *, max_rows: int = 100_000) -> tuple[
     return headers, rows
 
 
-def _decode(data: bytes) -> str:
-    """CSV from Chinese Excel is often GB18030; everything else should be UTF-8."""
-    for encoding in ("utf-8-sig", "gb18030"):
+def csv_text(data: bytes) -> str | None:
+    """The text of an uploaded CSV, or None when it is not text: UTF-8 (with or without
+    BOM), UTF-16 with BOM, or GB 18030 (what a Chinese Excel writes)."""
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                          (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            data, encodings = data[len(bom):], (encoding,)
+            break
+    else:
+        encodings = ("utf-8", "gb18030")
+    for encoding in encodings:
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise UnreadableFile(N_("The CSV file is neither UTF-8 nor GB18030 encoded."))
+        if "\x00" not in text:
+            return text
+    return None
+
+
+def _decode(data: bytes) -> str:
+    text = csv_text(data)
+    if text is None:
+        raise UnreadableFile(N_("The CSV file is neither UTF-8 nor GB18030 encoded."))
+    return text
 
 
 def _as_text(value: Any) -> str:

@@ -12,7 +12,6 @@ Chinese Excel writes); anything else is refused with a message, never a 500.
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from inventory.models import Depot, DepotMinimum, Item, User, utcnow
+from inventory.reports import csv_text
 from inventory.services import catalog
 from inventory.services.users import audit
 from inventory.services.errors import N_, field_error
@@ -72,22 +72,12 @@ UNREADABLE_LINE = N_("This line cannot be read as CSV (a field longer than 128 K
 
 
 def decode_csv(data: bytes) -> str:
-    """The text of an uploaded CSV; raises InvalidInput (`file`) for a binary file."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                          (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if data.startswith(bom):
-            data, encodings = data[len(bom):], (encoding,)
-            break
-    else:
-        encodings = ("utf-8", "gb18030")
-    for encoding in encodings:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" not in text:
-            return text
-    raise field_error("file", NOT_TEXT)
+    """The text of an uploaded CSV (`reports.csv_text`); raises InvalidInput (`file`) for a
+    binary file."""
+    text = csv_text(data)
+    if text is None:
+        raise field_error("file", NOT_TEXT)
+    return text
 
 
 def _columns(header: list[str]) -> dict[str, str] | None:
