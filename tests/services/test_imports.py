@@ -4,6 +4,7 @@ import io
 from datetime import date, timedelta
 
 import pandas as pd
+import pytest
 import sqlalchemy as sa
 
 from inventory.labels import aliases
@@ -245,3 +246,15 @@ def test_agreement_lines_of_another_areas_agreement_are_refused(session, world):
     result = run(session, "agreement_lines", frame, user=world.users["bureau"])
     assert [(e.row, e.column, e.params) for e in result.errors] == [(2, "协议编号", {"code": "D2"})]
     assert run(session, "agreement_lines", frame, user=world.users["admin"]).ok
+
+
+def test_csv_files_are_read_in_every_encoding_excel_writes_and_binary_is_refused():
+    from inventory.reports import UnreadableFile
+
+    text = "物资编码,数量\n1010101,5\n"
+    for data in (text.encode("utf-8"), b"\xef\xbb\xbf" + text.encode("utf-8"),
+                 text.encode("gb18030"), b"\xff\xfe" + text.encode("utf-16-le"),
+                 b"\xfe\xff" + text.encode("utf-16-be")):
+        assert read_table(data, "stock.csv") == (["物资编码", "数量"], [["1010101", "5"]])
+    with pytest.raises(UnreadableFile):
+        read_table(b"\x00\x01\x02\xff" * 50, "stock.csv")
