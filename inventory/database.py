@@ -44,6 +44,8 @@ def configure_engine(engine: sa.Engine, *, synchronous: str = "FULL",
         queue = WriteQueue(Path(database).with_name(Path(database).name + ".write-lock"))
         event.listen(engine, "before_cursor_execute", queue.before_execute)
         event.listen(engine.pool, "checkin", queue.release)
+        event.listen(engine.pool, "close", queue.close)
+        event.listen(engine.pool, "detach", queue.close)
     engine._inventory_configured = True  # type: ignore[attr-defined]
 
 
@@ -56,7 +58,8 @@ class WriteQueue:
     statement, and drops it when the connection goes back to the pool (after the commit or
     rollback): waiting writers are woken at once, in turn. Reads never take it. Every
     process using the same database file shares the lock; the kernel drops it if a
-    process dies.
+    process dies. Each connection opens the lock file once and keeps it open: a lock
+    belongs to an open file, so connections in one process (threads) still queue.
     """
 
     WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
@@ -68,7 +71,9 @@ class WriteQueue:
         info = conn.info
         if "write_lock" in info or not statement.lstrip()[:7].upper().startswith(self.WRITES):
             return
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = info.get("write_lock_fd")
+        if fd is None:
+            fd = info["write_lock_fd"] = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         fcntl.flock(fd, fcntl.LOCK_EX)
         info["write_lock"] = fd
 
@@ -77,6 +82,13 @@ class WriteQueue:
         fd = record.info.pop("write_lock", None)
         if fd is not None:
             fcntl.flock(fd, fcntl.LOCK_UN)
+
+    @staticmethod
+    def close(_dbapi_connection, record) -> None:
+        """The connection is closed or leaves the pool: drop its lock and its file."""
+        WriteQueue.release(_dbapi_connection, record)
+        fd = record.info.pop("write_lock_fd", None)
+        if fd is not None:
             os.close(fd)
 
 
