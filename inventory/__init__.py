@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +13,38 @@ ROOT = Path(__file__).resolve().parent.parent
 __version__ = "0.1.0"
 
 
+class InventoryApp(Flask):
+    """Flask, with `ensure_sync` answered once per function.
+
+    Flask asks `inspect` whether every hook and the view are coroutine functions on each
+    request (eight times a booking), and the answer never changes for a function.
+    """
+
+    _SYNC_CACHE_SIZE = 1024
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync_functions: dict[Callable[..., Any], Callable[..., Any]] = {}
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        try:
+            return self._sync_functions[func]
+        except KeyError:
+            sync = super().ensure_sync(func)
+            if len(self._sync_functions) < self._SYNC_CACHE_SIZE:
+                self._sync_functions[func] = sync
+            return sync
+        except TypeError:  # an unhashable callable
+            return super().ensure_sync(func)
+
+
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; tests pass a mapping, production reads INVENTORY_* variables."""
     from inventory import auth, cli, config, errors, extensions, guards, templating
     from inventory.api import bp as api_bp
     from inventory.web import register as register_web
 
-    app = Flask(__name__, template_folder=str(ROOT / "templates"),
+    app = InventoryApp(__name__, template_folder=str(ROOT / "templates"),
                 instance_path=str(_instance_path(test_config)))
     config.load(app, test_config)
     app.json.sort_keys = False  # type: ignore[attr-defined]

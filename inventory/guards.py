@@ -37,7 +37,10 @@ def refuse_malformed_request() -> None:
         raise NotFound()
     # Only form bodies are parsed here: touching `request.form` of a JSON request (every
     # scan and booking) costs a parser set-up for nothing.
-    sources = (request.args, request.form) if request.mimetype in FORM_TYPES else (request.args,)
+    # Nor is an empty query string parsed (a booking has none).
+    sources = (request.args,) if request.query_string else ()
+    if request.mimetype in FORM_TYPES:
+        sources += (request.form,)
     bad = sorted({key for source in sources
                   for key, value in source.items(multi=True) if "\x00" in key + value})
     if bad:
