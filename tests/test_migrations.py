@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 
 from inventory import ROOT, create_app
 from inventory.extensions import db
@@ -45,6 +45,34 @@ def test_upgrade_from_empty_matches_the_models(tmp_path, empty_db_url):
         tables = set(sa.inspect(db.engine).get_table_names())
         assert {"unit", "depot", "item", "lot", "balance", "movement", "user"} <= tables
         command.check(_alembic_config(app))  # raises when models and migrations differ
+        db.engine.dispose()
+
+
+PARTIAL_LEDGER_INDEXES = {"ix_movement_from_depot_id", "ix_movement_to_depot_id",
+                          "ix_movement_order_code", "ix_movement_approves_id"}
+
+
+def _partial_movement_indexes() -> set[str]:
+    """Names of the movement table's indexes that have a WHERE condition."""
+    if db.engine.dialect.name == "sqlite":
+        query = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'movement'"
+    else:
+        query = "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'movement'"
+    with db.engine.connect() as conn:
+        return {name for name, sql in conn.execute(sa.text(query)) if sql and "WHERE" in sql}
+
+
+def test_ledger_indexes_on_mostly_null_columns_are_partial(tmp_path, empty_db_url):
+    # Alembic's check does not compare index conditions, so this one does; 0005 made them partial.
+    app = create_app(base_config(tmp_path, SQLALCHEMY_DATABASE_URI=empty_db_url))
+    directory = str(ROOT / "migrations")
+    with app.app_context():
+        upgrade(directory=directory)
+        assert _partial_movement_indexes() == PARTIAL_LEDGER_INDEXES
+        downgrade(directory=directory, revision="0004")
+        assert _partial_movement_indexes() == set()
+        upgrade(directory=directory)
+        assert _partial_movement_indexes() == PARTIAL_LEDGER_INDEXES
         db.engine.dispose()
 
 
