@@ -87,29 +87,29 @@ def cpu_per_call(fn, n: int) -> float:
 def watch_write_lock() -> list[dict[str, float]]:
     """Record, per write transaction, the CPU and wall seconds between taking and releasing
     the write lock, and the statements run meanwhile (the first write included)."""
-    from inventory.database import WriteQueue
+    from inventory.database import QueuedConnection, WriteQueue
 
     held: list[dict[str, float]] = []
     current: dict[str, float] = {}
-    acquire, release = WriteQueue.before_execute, WriteQueue.release
+    before, release = WriteQueue.before_execute, QueuedConnection._release_write_lock
 
-    def before_execute(self, conn, *args):
-        acquire(self, conn, *args)
-        if "write_lock" in conn.info:
+    def before_execute(self, conn, cursor, *args):
+        before(self, conn, cursor, *args)
+        if getattr(cursor.connection, "write_locked", False):
             if not current:
                 current.update(cpu=time.thread_time(), wall=time.perf_counter(), statements=0)
             current["statements"] += 1
 
-    def on_release(dbapi_connection, record):
-        if "write_lock" in record.info and current:
+    def on_release(connection):
+        if connection.write_locked and current:
             held.append({"cpu": time.thread_time() - current["cpu"],
                          "wall": time.perf_counter() - current["wall"],
                          "statements": current["statements"]})
             current.clear()
-        release(dbapi_connection, record)
+        release(connection)
 
     WriteQueue.before_execute = before_execute  # type: ignore[method-assign]
-    WriteQueue.release = staticmethod(on_release)  # type: ignore[method-assign]
+    QueuedConnection._release_write_lock = on_release  # type: ignore[method-assign]
     return held
 
 

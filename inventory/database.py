@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -42,10 +43,8 @@ def configure_engine(engine: sa.Engine, *, synchronous: str = "FULL",
     database = engine.url.database
     if write_queue and database and database != ":memory:" and not database.startswith("file:"):
         queue = WriteQueue(Path(database).with_name(Path(database).name + ".write-lock"))
+        event.listen(engine, "do_connect", queue.connect)
         event.listen(engine, "before_cursor_execute", queue.before_execute)
-        event.listen(engine.pool, "checkin", queue.release)
-        event.listen(engine.pool, "close", queue.close)
-        event.listen(engine.pool, "detach", queue.close)
     engine._inventory_configured = True  # type: ignore[attr-defined]
 
 
@@ -55,11 +54,9 @@ class WriteQueue:
     SQLite makes a second writer retry with growing sleeps (1, 2, 5 … 100 ms), which is
     what makes the latency tail under concurrent bookings. Here a connection takes an
     exclusive `flock` on a file beside the database right before its first write
-    statement, and drops it when the connection goes back to the pool (after the commit or
-    rollback): waiting writers are woken at once, in turn. Reads never take it. Every
-    process using the same database file shares the lock; the kernel drops it if a
-    process dies. Each connection opens the lock file once and keeps it open: a lock
-    belongs to an open file, so connections in one process (threads) still queue.
+    statement, and drops it the moment its transaction ends (`QueuedConnection`): waiting
+    writers are woken at once, in turn. Reads never take it. Every process using the same
+    database file shares the lock; the kernel drops it if a process dies.
     """
 
     WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
@@ -67,29 +64,67 @@ class WriteQueue:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def before_execute(self, conn, _cursor, statement, _params, _context, _many) -> None:
-        info = conn.info
-        if "write_lock" in info or not statement.lstrip()[:7].upper().startswith(self.WRITES):
+    @staticmethod
+    def connect(_dialect, _record, _cargs, cparams) -> None:
+        cparams["factory"] = QueuedConnection
+
+    def before_execute(self, _conn, cursor, statement, _params, _context, _many) -> None:
+        if statement.lstrip()[:7].upper().startswith(self.WRITES):
+            # Connections opened before the queue was set up (none in the app) are not queued.
+            take = getattr(cursor.connection, "take_write_lock", None)
+            if take is not None:
+                take(self.path)
+
+
+class QueuedConnection(sqlite3.Connection):
+    """A pysqlite connection that holds the write queue's lock (`WriteQueue`) from its
+    first write until its transaction ends, by commit or rollback.
+
+    The lock is dropped as soon as SQLite has committed, not when the pool takes the
+    connection back: the ORM's bookkeeping after a commit (closing the session's
+    transaction, returning and resetting the connection) no longer keeps the next writer
+    waiting. The lock file stays open while the connection lives: a lock belongs to one
+    open file, so connections of one process (threads) queue as processes do.
+    """
+
+    write_lock_fd: int | None = None
+    write_locked = False
+
+    def take_write_lock(self, path: Path) -> None:
+        if self.write_locked:
             return
-        fd = info.get("write_lock_fd")
-        if fd is None:
-            fd = info["write_lock_fd"] = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        info["write_lock"] = fd
+        if self.write_lock_fd is None:
+            self.write_lock_fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(self.write_lock_fd, fcntl.LOCK_EX)
+        self.write_locked = True
 
-    @staticmethod
-    def release(_dbapi_connection, record) -> None:
-        fd = record.info.pop("write_lock", None)
-        if fd is not None:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+    def _release_write_lock(self) -> None:
+        if self.write_locked and self.write_lock_fd is not None:
+            fcntl.flock(self.write_lock_fd, fcntl.LOCK_UN)
+            self.write_locked = False
 
-    @staticmethod
-    def close(_dbapi_connection, record) -> None:
-        """The connection is closed or leaves the pool: drop its lock and its file."""
-        WriteQueue.release(_dbapi_connection, record)
-        fd = record.info.pop("write_lock_fd", None)
-        if fd is not None:
-            os.close(fd)
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            if not self.in_transaction:
+                self._release_write_lock()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            if not self.in_transaction:
+                self._release_write_lock()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._release_write_lock()
+            if self.write_lock_fd is not None:
+                os.close(self.write_lock_fd)
+                self.write_lock_fd = None
 
 
 def _sqlite_on_connect(dbapi_connection, _record, synchronous: str) -> None:

@@ -7,7 +7,7 @@ import os
 import pytest
 import sqlalchemy as sa
 
-from inventory.database import configure_engine
+from inventory.database import QueuedConnection, configure_engine
 
 
 def _engine(tmp_path) -> sa.Engine:
@@ -18,50 +18,64 @@ def _engine(tmp_path) -> sa.Engine:
     return engine
 
 
-def _open_fds() -> set[str]:
-    return set(os.listdir("/proc/self/fd"))
+def _held_by_someone(lock_file) -> bool:
+    """Whether another open file of the lock holds it (tried without waiting)."""
+    other = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(other)
+    return False
 
 
-def test_a_connection_keeps_its_lock_file_open_and_closes_it_with_itself(tmp_path):
+def test_a_writer_holds_the_lock_from_its_first_write_until_its_commit(tmp_path):
     engine = _engine(tmp_path)
+    lock_file = tmp_path / "queue.sqlite.write-lock"
     with engine.connect() as conn:
-        record_info = conn.connection._connection_record.info
+        dbapi = conn.connection.dbapi_connection
+        assert isinstance(dbapi, QueuedConnection)
+        conn.exec_driver_sql("SELECT count(*) FROM t")
+        assert not _held_by_someone(lock_file)  # reads never take it
         conn.exec_driver_sql("INSERT INTO t VALUES (1)")
-        fd = record_info["write_lock"]
+        assert _held_by_someone(lock_file)
         conn.commit()
-    # Back in the pool: the lock is released, the file stays open for the next write.
-    assert "write_lock" not in record_info and record_info["write_lock_fd"] == fd
-    with engine.connect() as conn:
+        # Released by the commit itself, before the connection goes back to the pool.
+        assert not _held_by_someone(lock_file)
         conn.exec_driver_sql("INSERT INTO t VALUES (2)")
-        assert conn.connection._connection_record.info["write_lock"] == fd
-        conn.commit()
-    before = _open_fds()
+        assert _held_by_someone(lock_file)
+        conn.rollback()
+        assert not _held_by_someone(lock_file)
     engine.dispose()
-    assert str(fd) in before and str(fd) not in _open_fds()
 
 
-def test_connections_of_one_process_hold_the_lock_through_their_own_files(tmp_path):
+def test_a_failed_write_keeps_the_lock_until_the_rollback(tmp_path):
+    engine = _engine(tmp_path)
+    lock_file = tmp_path / "queue.sqlite.write-lock"
+    with engine.connect() as conn:
+        conn.exec_driver_sql("INSERT INTO t VALUES (1)")
+        with pytest.raises(sa.exc.OperationalError):
+            conn.exec_driver_sql("INSERT INTO missing VALUES (1)")
+        assert _held_by_someone(lock_file)
+    # Returned to the pool: the pool's reset rolled back and released it.
+    assert not _held_by_someone(lock_file)
+    engine.dispose()
+
+
+def test_connections_keep_their_own_lock_file_open_until_they_close(tmp_path):
     """A lock belongs to an open file: two connections sharing one would not exclude
     each other within a process (threads)."""
     engine = _engine(tmp_path)
-    lock_file = tmp_path / "queue.sqlite.write-lock"
     first, second = engine.connect(), engine.connect()
     first.exec_driver_sql("INSERT INTO t VALUES (1)")
-    second.exec_driver_sql("SELECT 1")  # checked out too, so it gets its own record
-    fds = [first.connection._connection_record.info["write_lock_fd"]]
-    other = os.open(lock_file, os.O_RDWR)
-    try:
-        with pytest.raises(BlockingIOError):  # held: any other open file must wait
-            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        first.commit()
-        first.close()  # back in the pool: released
-        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        fcntl.flock(other, fcntl.LOCK_UN)
-    finally:
-        os.close(other)
+    first.commit()
     second.exec_driver_sql("INSERT INTO t VALUES (2)")
-    fds.append(second.connection._connection_record.info["write_lock_fd"])
     second.commit()
+    fds = [c.connection.dbapi_connection.write_lock_fd for c in (first, second)]
+    assert None not in fds and fds[0] != fds[1]
+    first.close()
     second.close()
-    assert fds[0] != fds[1]
+    assert {str(fd) for fd in fds} <= set(os.listdir("/proc/self/fd"))  # kept in the pool
     engine.dispose()
+    assert not {str(fd) for fd in fds} & set(os.listdir("/proc/self/fd"))
