@@ -4,11 +4,15 @@ same insert + conditional update per booking with no auth or validation); then t
 list, GET /api/v1/stock?per_page=500, once the reserve holds a few thousand balances.
 
     .venv/bin/python benchmarks/scan_throughput.py [--seconds 10] [--clients 8 32]
-        [--workers N] [--synchronous FULL] [--stock-rows 2000] [--list-clients 1 4]
+        [--rounds 3] [--workers N] [--synchronous FULL] [--stock-rows 2000]
+        [--list-clients 1 4]
 
 Needs `wrk` (Debian package) as the load generator. Prints a Markdown table; the figures
 go into docs/benchmarks.md. The machine is shared: the load averages before and after
-are printed, and the ratios (same run) matter more than the absolute figures.
+are printed, and the ratios matter more than the absolute figures. Both servers run
+side by side and are measured in pairs, seconds apart (bare then app, app then bare in
+the next round): the ratio of a pair compares the two under the same load of the
+machine, and the summary gives the median over the rounds.
 
 Both servers get the same number of gunicorn sync workers, one per CPU by default: on
 this CPU-bound write path, with one SQLite writer at a time, more workers only took CPU
@@ -24,6 +28,7 @@ import re
 import shutil
 import signal
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -159,16 +164,15 @@ def run(args) -> dict:
                      "cpus": os.cpu_count(), "load_before": os.getloadavg()}
     try:
         results["raw_sqlite_tps"] = raw_sqlite(tmp / "raw.sqlite", args.seconds, args.synchronous)
-        results["bare"] = run_bare(args, tmp)
-        results.update(run_app(args, tmp))
+        results.update(run_servers(args, tmp))
         results["load_after"] = os.getloadavg()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return results
 
 
-def run_bare(args, tmp: Path) -> list[dict]:
-    """The bare Flask + SQLAlchemy endpoint at each client count."""
+def start_bare(args, tmp: Path) -> tuple[subprocess.Popen, str, dict]:
+    """The bare Flask + SQLAlchemy endpoint: its server, its URL and the wrk settings."""
     from benchmarks.bare_app import create_schema
 
     create_schema(str(tmp / "bare.sqlite"))
@@ -176,26 +180,32 @@ def run_bare(args, tmp: Path) -> list[dict]:
                 "BARE_SYNCHRONOUS": args.synchronous, "PYTHONPATH": str(ROOT)}
     port = free_port()
     process = gunicorn("benchmarks.bare_app:app", bare_env, args.workers, port, tmp / "bare.log")
-    try:
-        wrk(f"http://127.0.0.1:{port}", 8, 2, {"BENCH_PATH": "/book"})  # warm-up
-        return [wrk(f"http://127.0.0.1:{port}", c, args.seconds, {"BENCH_PATH": "/book"})
-                for c in args.clients]
-    finally:
-        stop(process)
+    return process, f"http://127.0.0.1:{port}", {"BENCH_PATH": "/book"}
 
 
-def run_app(args, tmp: Path) -> dict:
-    """POST /api/v1/movements at each client count, then the stock list; verify-ledger."""
-    results: dict = {}
+def run_servers(args, tmp: Path) -> dict:
+    """Bookings on both servers in rounds of pairs, then the stock list; verify-ledger."""
+    results: dict = {"rounds": []}
     env, token = prepare_app(tmp, args.synchronous)
     port = free_port()
-    process = gunicorn("wsgi:app", env, args.workers, port, tmp / "app.log")
+    app = gunicorn("wsgi:app", env, args.workers, port, tmp / "app.log")
+    bare = None
     try:
         url = f"http://127.0.0.1:{port}"
         seed_lot(url, token)
-        load_env = {"BENCH_TOKEN": token, "BENCH_DEPOT": "KBS-01", "BENCH_LOT": "BENCH-LOT"}
-        wrk(url, 8, 2, load_env)  # warm-up
-        results["app"] = [wrk(url, c, args.seconds, load_env) for c in args.clients]
+        bare, bare_url, bare_env = start_bare(args, tmp)
+        app_env = {"BENCH_TOKEN": token, "BENCH_DEPOT": "KBS-01", "BENCH_LOT": "BENCH-LOT"}
+        targets = {"bare": (bare_url, bare_env), "app": (url, app_env)}
+        for name in targets:  # warm-up
+            wrk(targets[name][0], 8, 2, targets[name][1])
+        for number in range(args.rounds):
+            order = ("bare", "app") if number % 2 == 0 else ("app", "bare")
+            for clients in args.clients:
+                pair = {name: wrk(targets[name][0], clients, args.seconds, targets[name][1])
+                        for name in order}
+                results["rounds"].append({"round": number + 1, "clients": clients, **pair})
+        stop(bare)
+        bare = None
         if args.stock_rows:
             results["stock_rows"] = seed_stock(url, token, args.stock_rows)
             list_env = {"BENCH_TOKEN": token, "BENCH_PATH": "/api/v1/stock?per_page=500"}
@@ -203,7 +213,9 @@ def run_app(args, tmp: Path) -> dict:
             results["list"] = [wrk(url, c, args.seconds, list_env, "list.lua")
                                for c in args.list_clients]
     finally:
-        stop(process)
+        stop(app)
+        if bare is not None:
+            stop(bare)
     results["verify_ledger"] = flask_cli(env, "verify-ledger").strip()
     return results
 
@@ -216,14 +228,23 @@ def report(results: dict) -> str:
              f"after: {loads['load_after']}",
              f"raw sqlite3 (one connection, insert + conditional update + commit): "
              f"{results['raw_sqlite_tps']:,.0f} tx/s", "",
-             "| endpoint | clients | bookings/s | p50 ms | p99 ms | errors | app ÷ bare |",
-             "|---|---|---|---|---|---|---|"]
-    for bare, app in zip(results["bare"], results["app"]):
-        lines.append(f"| bare Flask + SQLAlchemy | {bare['clients']} | {bare['rps']:,.0f} | "
-                     f"{bare['p50_ms']:.1f} | {bare['p99_ms']:.1f} | {bare['errors']} | |")
-        lines.append(f"| POST /api/v1/movements | {app['clients']} | {app['rps']:,.0f} | "
-                     f"{app['p50_ms']:.1f} | {app['p99_ms']:.1f} | {app['errors']} | "
-                     f"{app['rps'] / bare['rps']:.2f} |")
+             "| round | clients | bare bookings/s | app bookings/s | app ÷ bare "
+             "| bare p50 / p99 ms | app p50 / p99 ms | errors (bare, app) |",
+             "|---|---|---|---|---|---|---|---|"]
+    for row in results["rounds"]:
+        bare, app = row["bare"], row["app"]
+        lines.append(f"| {row['round']} | {row['clients']} | {bare['rps']:,.0f} | "
+                     f"{app['rps']:,.0f} | {app['rps'] / bare['rps']:.2f} | "
+                     f"{bare['p50_ms']:.1f} / {bare['p99_ms']:.1f} | "
+                     f"{app['p50_ms']:.1f} / {app['p99_ms']:.1f} | "
+                     f"{bare['errors']}, {app['errors']} |")
+    lines.append("")
+    for clients in sorted({row["clients"] for row in results["rounds"]}):
+        pairs = [row for row in results["rounds"] if row["clients"] == clients]
+        lines.append(f"Median over {len(pairs)} rounds at {clients} clients: app "
+                     f"{statistics.median(p['app']['rps'] for p in pairs):,.0f} bookings/s, "
+                     f"bare {statistics.median(p['bare']['rps'] for p in pairs):,.0f}/s, "
+                     f"app ÷ bare {statistics.median(p['app']['rps'] / p['bare']['rps'] for p in pairs):.2f}.")
     if results.get("list"):
         lines += ["", f"Stock list, GET /api/v1/stock?per_page=500 (500 of "
                       f"{results['stock_rows']:,} balances a page):", "",
@@ -241,6 +262,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", type=int, nargs="+", default=[8, 32])
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="pairs of measurements (bare, app) per client count")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--synchronous", default="FULL", choices=["OFF", "NORMAL", "FULL"])
     parser.add_argument("--stock-rows", type=int, default=2000,
