@@ -104,15 +104,15 @@ class QueuedConnection(sqlite3.Connection):
             self.write_locked = False
 
     def commit(self) -> None:
-        try:
-            super().commit()
-        finally:
-            if not self.in_transaction:
-                self._release_write_lock()
+        self._end_transaction(super().commit)
 
     def rollback(self) -> None:
+        self._end_transaction(super().rollback)
+
+    def _end_transaction(self, end) -> None:
+        """Commit or roll back; once no transaction is open, let the next writer in."""
         try:
-            super().rollback()
+            end()
         finally:
             if not self.in_transaction:
                 self._release_write_lock()
