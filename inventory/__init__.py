@@ -45,7 +45,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from inventory.web import register as register_web
 
     app = InventoryApp(__name__, template_folder=str(ROOT / "templates"),
-                instance_path=str(_instance_path(test_config)))
+                       instance_path=str(_instance_path(test_config)))
     config.load(app, test_config)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
