@@ -75,11 +75,12 @@ def raw_sqlite(path: Path, seconds: float, synchronous: str) -> float:
     return count / elapsed
 
 
-def gunicorn(app: str, env: dict, workers: int, port: int, log: Path) -> subprocess.Popen:
+def gunicorn(app: str, env: dict, workers: int, port: int, log: Path,
+             cwd: Path = ROOT) -> subprocess.Popen:
     with log.open("a") as handle:
         process = subprocess.Popen(
             [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-             "--log-level", "warning", app], cwd=ROOT, env=env, stdout=handle,
+             "--log-level", "warning", app], cwd=cwd, env=env, stdout=handle,
             stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.time() + 60
     while time.time() < deadline:
