@@ -50,6 +50,11 @@ class SessionInterface(SecureCookieSessionInterface):
             if session.accessed:
                 response.vary.add("Cookie")
             return
+        # A static file never changes the session. Refreshing the cookie from one would let
+        # a slow one (a favicon still loading while the next page is requested) put back the
+        # session as it was before that page changed it (e.g. the language chosen there).
+        if not session.modified and has_request_context() and request.endpoint == "static":
+            return
         super().save_session(app, session, response)
 
 

@@ -83,6 +83,20 @@ def test_session_cookie_flags(client, world):
     assert "Secure" in secure.headers["Set-Cookie"]
 
 
+def test_static_files_do_not_resend_the_session_cookie(client, world):
+    """A slow static response (a favicon) sent the session as it was when it was asked
+    for, and overwrote what the page requested meanwhile had changed: the language chosen
+    with ?lang=en was lost on the next form post."""
+    client.post("/login", data={"username": "keeper", "password": PASSWORD})  # permanent
+    stale = client.get_cookie("session").value
+    page = client.get("/imports?lang=en")
+    assert "Set-Cookie" in page.headers  # the page changed the session (the language)
+    client.set_cookie("session", stale)  # the static file was asked for before that
+    with client.get("/static/css/app.css") as static:
+        assert static.status_code == 200 and "Set-Cookie" not in static.headers
+    assert "Set-Cookie" in client.get("/").headers  # pages still refresh it
+
+
 def test_a_deactivated_user_is_signed_out(client, app, world):
     login(client, "viewer")
     from inventory.extensions import db
