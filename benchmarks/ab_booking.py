@@ -24,21 +24,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.scan_throughput import BIN, free_port, gunicorn, seed_lot, stop, wrk  # noqa: E402
+from benchmarks.scan_throughput import (free_port, gunicorn, prepare_app, seed_lot,  # noqa: E402
+                                        stop, wrk)
 
 
 def start(root: Path, tmp: Path, workers: int) -> tuple[subprocess.Popen, str, dict]:
     """A demo database and a gunicorn server for the checkout at `root`."""
-    env = {**os.environ, "INVENTORY_DATABASE_URL": f"sqlite:///{tmp / 'app.sqlite'}",
-           "INVENTORY_INSTANCE_PATH": str(tmp / "instance"), "INVENTORY_SECRET_KEY": "bench"}
-
-    def flask(*args: str) -> str:
-        return subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=root, env=env,
-                              capture_output=True, text=True, check=True).stdout
-
-    flask("db", "upgrade")
-    flask("demo-data", "--password", "bench-password")
-    token = flask("create-token", "admin").strip()
+    env, token = prepare_app(tmp, "FULL", cwd=root)
     port = free_port()
     process = gunicorn("wsgi:app", env, workers, port, tmp / "server.log", cwd=root)
     url = f"http://127.0.0.1:{port}"

@@ -112,21 +112,22 @@ def wrk(url: str, clients: int, seconds: float, env: dict, script: str = "book.l
             "errors": errors, "requests": values["requests"]}
 
 
-def flask_cli(env: dict, *args: str) -> str:
-    result = subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env,
+def flask_cli(env: dict, *args: str, cwd: Path = ROOT) -> str:
+    result = subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=cwd, env=env,
                             capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(result.stdout + result.stderr)
     return result.stdout
 
 
-def prepare_app(tmp: Path, synchronous: str) -> tuple[dict, str]:
+def prepare_app(tmp: Path, synchronous: str, cwd: Path = ROOT) -> tuple[dict, str]:
+    """A demo database in `tmp` for the checkout at `cwd`: its environment and a token."""
     env = {**os.environ, "INVENTORY_DATABASE_URL": f"sqlite:///{tmp / 'app.sqlite'}",
            "INVENTORY_INSTANCE_PATH": str(tmp / "instance"), "INVENTORY_SECRET_KEY": "bench",
            "INVENTORY_SQLITE_SYNCHRONOUS": synchronous}
-    flask_cli(env, "db", "upgrade")
-    flask_cli(env, "demo-data", "--password", "bench-password")
-    token = flask_cli(env, "create-token", "admin").strip()
+    flask_cli(env, "db", "upgrade", cwd=cwd)
+    flask_cli(env, "demo-data", "--password", "bench-password", cwd=cwd)
+    token = flask_cli(env, "create-token", "admin", cwd=cwd).strip()
     return env, token
 
 
