@@ -38,13 +38,16 @@ def configure_engine(engine: sa.Engine, *, synchronous: str = "FULL",
     if engine.dialect.name != "sqlite" or getattr(engine, "_inventory_configured", False):
         return
     mode = synchronous.upper() if synchronous.upper() in SYNCHRONOUS_MODES else "FULL"
-    event.listen(engine, "connect",
-                 lambda conn, record: _sqlite_on_connect(conn, record, mode))
     database = engine.url.database
+    queue = None
     if write_queue and database and database != ":memory:" and not database.startswith("file:"):
-        queue = WriteQueue(Path(database).with_name(Path(database).name + ".write-lock"))
+        path = Path(database)
+        queue = WriteQueue(path.with_name(path.name + ".write-lock"),
+                           wal=path.with_name(path.name + "-wal") if mode == "FULL" else None)
         event.listen(engine, "do_connect", queue.connect)
         event.listen(engine, "before_cursor_execute", queue.before_execute)
+    event.listen(engine, "connect",
+                 lambda conn, record: _sqlite_on_connect(conn, record, mode, queue))
     engine._inventory_configured = True  # type: ignore[attr-defined]
 
 
@@ -57,12 +60,17 @@ class WriteQueue:
     statement, and drops it the moment its transaction ends (`QueuedConnection`): waiting
     writers are woken at once, in turn. Reads never take it. Every process using the same
     database file shares the lock; the kernel drops it if a process dies.
+
+    With `wal` (for `synchronous=FULL`), a commit is made durable after the lock is
+    dropped instead of while holding it (`QueuedConnection.commit`): the next writer works
+    while this one waits for the disk.
     """
 
     WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, wal: Path | None = None) -> None:
         self.path = path
+        self.wal = wal
 
     @staticmethod
     def connect(_dialect, _record, _cargs, cparams) -> None:
@@ -89,6 +97,8 @@ class QueuedConnection(sqlite3.Connection):
 
     write_lock_fd: int | None = None
     write_locked = False
+    wal_path: Path | None = None  # set: commits sync the WAL themselves (`commit`)
+    wal_dir_synced = False
 
     def take_write_lock(self, path: Path) -> None:
         if self.write_locked:
@@ -104,7 +114,42 @@ class QueuedConnection(sqlite3.Connection):
             self.write_locked = False
 
     def commit(self) -> None:
+        """Commit, let the next writer in, then make the commit durable before returning.
+
+        With `wal_path` set, SQLite runs with `synchronous=NORMAL`: its commit writes the
+        transaction to the WAL without waiting for the disk, and this method then waits
+        for it (`fdatasync`, as SQLite's `FULL` would) after dropping the write lock. A
+        commit still returns only once it is on disk, so nothing is answered as booked
+        that a power cut could lose; but the next writer no longer waits for this one's
+        disk flush, and one flush may carry several commits.
+        """
+        wrote = self.in_transaction  # pysqlite opens transactions for writes only
         self._end_transaction(super().commit)
+        if wrote and self.wal_path is not None:
+            self._sync_wal(self.wal_path)
+
+    def _sync_wal(self, wal: Path) -> None:
+        # Opened by name each time: a file descriptor kept across commits could outlive
+        # the WAL file it names. While this connection is open in WAL mode SQLite keeps
+        # the WAL in place (it may truncate it, never delete it), and a WAL missing here
+        # was checkpointed and synced into the database by the connection that removed it.
+        try:
+            fd = os.open(wal, os.O_RDONLY)
+        except FileNotFoundError:
+            return
+        try:
+            os.fdatasync(fd)
+        finally:
+            os.close(fd)
+        if not self.wal_dir_synced:
+            # As SQLite does after creating a WAL: its directory entry must be durable
+            # too. Once per connection, during which the WAL file stays the same.
+            directory = os.open(wal.parent, os.O_RDONLY)
+            try:
+                os.fsync(directory)
+            finally:
+                os.close(directory)
+            self.wal_dir_synced = True
 
     def rollback(self) -> None:
         self._end_transaction(super().rollback)
@@ -127,7 +172,8 @@ class QueuedConnection(sqlite3.Connection):
                 self.write_lock_fd = None
 
 
-def _sqlite_on_connect(dbapi_connection, _record, synchronous: str) -> None:
+def _sqlite_on_connect(dbapi_connection, _record, synchronous: str,
+                       queue: WriteQueue | None) -> None:
     # pysqlite's own transaction handling opens the transaction right before the first
     # write, so a request's reads never hold a snapshot that a later write would have to
     # upgrade (the SQLITE_BUSY_SNAPSHOT trap); the busy timeout queues competing writers.
@@ -136,7 +182,13 @@ def _sqlite_on_connect(dbapi_connection, _record, synchronous: str) -> None:
     cursor.execute("PRAGMA foreign_keys = ON")
     mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
     if mode not in ("wal", "memory"):
-        cursor.execute("PRAGMA journal_mode = WAL")
+        mode = cursor.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if (mode == "wal" and queue is not None and queue.wal is not None
+            and isinstance(dbapi_connection, QueuedConnection)):
+        # FULL's flush after each commit is done by QueuedConnection.commit, outside the
+        # write lock. Only in WAL mode: with a rollback journal NORMAL would not be durable.
+        dbapi_connection.wal_path = queue.wal
+        synchronous = "NORMAL"
     cursor.execute(f"PRAGMA synchronous = {synchronous}")
     cursor.close()
 
