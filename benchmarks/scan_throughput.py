@@ -12,7 +12,9 @@ go into docs/benchmarks.md. The machine is shared: the load averages before and 
 are printed, and the ratios matter more than the absolute figures. Both servers run
 side by side and are measured in pairs, seconds apart (bare then app, app then bare in
 the next round): the ratio of a pair compares the two under the same load of the
-machine, and the summary gives the median over the rounds.
+machine, and the summary gives the median over the rounds. It also gives the CPU time
+each server's processes used per booking (from /proc): bookings per CPU second depend
+less on the other load of the machine than bookings per second do.
 
 Both servers get the same number of gunicorn sync workers, one per CPU by default: on
 this CPU-bound write path, with one SQLite writer at a time, more workers only took CPU
@@ -112,6 +114,31 @@ def wrk(url: str, clients: int, seconds: float, env: dict, script: str = "book.l
             "errors": errors, "requests": values["requests"]}
 
 
+def server_cpu_seconds(process: subprocess.Popen) -> float:
+    """CPU time (user + system) used so far by a gunicorn server: its arbiter and workers,
+    the processes of its own process group."""
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # exited meanwhile
+            continue
+        if int(fields[2]) == process.pid:  # pgrp: the arbiter leads its own session
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measured(process: subprocess.Popen, url: str, clients: int, seconds: float,
+             env: dict) -> dict:
+    """`wrk` against one server, with the server's CPU time per request."""
+    before = server_cpu_seconds(process)
+    result = wrk(url, clients, seconds, env)
+    result["cpu_us"] = (server_cpu_seconds(process) - before) / max(result["requests"], 1) * 1e6
+    return result
+
+
 def flask_cli(env: dict, *args: str, cwd: Path = ROOT) -> str:
     result = subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=cwd, env=env,
                             capture_output=True, text=True)
@@ -197,13 +224,14 @@ def run_servers(args, tmp: Path) -> dict:
         seed_lot(url, token)
         bare, bare_url, bare_env = start_bare(args, tmp)
         app_env = {"BENCH_TOKEN": token, "BENCH_DEPOT": "KBS-01", "BENCH_LOT": "BENCH-LOT"}
-        targets = {"bare": (bare_url, bare_env), "app": (url, app_env)}
+        targets = {"bare": (bare, bare_url, bare_env), "app": (app, url, app_env)}
         for name in targets:  # warm-up
-            wrk(targets[name][0], 8, 2, targets[name][1])
+            wrk(targets[name][1], 8, 2, targets[name][2])
         for number in range(args.rounds):
             order = ("bare", "app") if number % 2 == 0 else ("app", "bare")
             for clients in args.clients:
-                pair = {name: wrk(targets[name][0], clients, args.seconds, targets[name][1])
+                pair = {name: measured(*targets[name][:2], clients, args.seconds,
+                                       targets[name][2])
                         for name in order}
                 results["rounds"].append({"round": number + 1, "clients": clients, **pair})
         stop(bare)
@@ -247,6 +275,11 @@ def report(results: dict) -> str:
                      f"{statistics.median(p['app']['rps'] for p in pairs):,.0f} bookings/s, "
                      f"bare {statistics.median(p['bare']['rps'] for p in pairs):,.0f}/s, "
                      f"app ÷ bare {statistics.median(p['app']['rps'] / p['bare']['rps'] for p in pairs):.2f}.")
+        lines.append(f"  Server CPU per booking (arbiter and workers): app "
+                     f"{statistics.median(p['app']['cpu_us'] for p in pairs):,.0f} µs, bare "
+                     f"{statistics.median(p['bare']['cpu_us'] for p in pairs):,.0f} µs; "
+                     f"bookings per CPU second, app ÷ bare "
+                     f"{statistics.median(p['bare']['cpu_us'] / p['app']['cpu_us'] for p in pairs):.2f}.")
     if results.get("list"):
         lines += ["", f"Stock list, GET /api/v1/stock?per_page=500 (500 of "
                       f"{results['stock_rows']:,} balances a page):", "",
