@@ -2,7 +2,7 @@
 (a WSGI environ, no HTTP and no test client), one booking after another.
 
     .venv/bin/python benchmarks/profile_booking.py [-n 2000] [--bare] [--lock]
-                                                   [--profile [--top N] | --calls]
+                                                   [--profile [--top N] | --calls | --marked]
 
 Builds a demo database and books `n` issues of one unit each from one lot. Prints the CPU
 time per booking (process time: other load on a shared machine disturbs it less than
@@ -17,6 +17,13 @@ wall-clock figures), best of three rounds.
 --profile  cProfile: the functions of the bookings by cumulative time (--top N of them).
 --calls    Python function calls per booking (cProfile): does not depend on the load of
            the machine at all, handy to compare two versions of the code.
+--marked   only book `n` times (with --bare: the bare endpoint), between calls of
+           os.getppid() and os.getpgrp(), for counting instructions under callgrind,
+           which gives the same count whatever else the machine is doing:
+
+    valgrind --tool=callgrind --zero-before=os_getppid --dump-before=os_getpgrp \
+        .venv/bin/python benchmarks/profile_booking.py --marked -n 100
+    grep summary callgrind.out.*.1      # instructions of the 100 bookings
 """
 from __future__ import annotations
 
@@ -166,6 +173,14 @@ def profile(options, book) -> None:
     print(f"per booking: divide the times by {options.n}\n" + out.getvalue())
 
 
+def marked(n: int, book) -> None:
+    """`n` bookings between two marker calls that callgrind is told to watch."""
+    os.getppid()  # --zero-before=os_getppid: counting starts here
+    for _ in range(n):
+        book()
+    os.getpgrp()  # --dump-before=os_getpgrp: the counts so far go to callgrind.out.<pid>.1
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=2000)
@@ -173,6 +188,7 @@ def main() -> None:
     parser.add_argument("--lock", action="store_true")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--calls", action="store_true")
+    parser.add_argument("--marked", action="store_true")
     parser.add_argument("--top", type=int, default=60, help="functions --profile lists")
     options = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="profile-booking-"))
@@ -189,7 +205,9 @@ def main() -> None:
         book, bare = booker(call), bare_booker(tmp) if options.bare else None
         for _ in range(200):  # warm caches, compiled statements, the token cache
             book(), bare and bare()
-        if options.profile or options.calls:
+        if options.marked:
+            marked(options.n, bare if options.bare else book)
+        elif options.profile or options.calls:
             profile(options, book)
         else:
             measure(options, book, bare)
