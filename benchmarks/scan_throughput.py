@@ -230,9 +230,10 @@ def run_servers(args, tmp: Path) -> dict:
         for number in range(args.rounds):
             order = ("bare", "app") if number % 2 == 0 else ("app", "bare")
             for clients in args.clients:
-                pair = {name: measured(*targets[name][:2], clients, args.seconds,
-                                       targets[name][2])
-                        for name in order}
+                pair = {}
+                for name in order:
+                    process, target_url, wrk_env = targets[name]
+                    pair[name] = measured(process, target_url, clients, args.seconds, wrk_env)
                 results["rounds"].append({"round": number + 1, "clients": clients, **pair})
         stop(bare)
         bare = None

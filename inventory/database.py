@@ -39,15 +39,15 @@ def configure_engine(engine: sa.Engine, *, synchronous: str = "FULL",
         return
     mode = synchronous.upper() if synchronous.upper() in SYNCHRONOUS_MODES else "FULL"
     database = engine.url.database
-    queue = None
+    wal = None  # with the write queue and FULL: the WAL its connections flush themselves
     if write_queue and database and database != ":memory:" and not database.startswith("file:"):
         path = Path(database)
-        queue = WriteQueue(path.with_name(path.name + ".write-lock"),
-                           wal=path.with_name(path.name + "-wal") if mode == "FULL" else None)
+        queue = WriteQueue(path.with_name(path.name + ".write-lock"))
         event.listen(engine, "do_connect", queue.connect)
         event.listen(engine, "before_cursor_execute", queue.before_execute)
+        wal = path.with_name(path.name + "-wal") if mode == "FULL" else None
     event.listen(engine, "connect",
-                 lambda conn, record: _sqlite_on_connect(conn, record, mode, queue))
+                 lambda conn, record: _sqlite_on_connect(conn, record, mode, wal))
     engine._inventory_configured = True  # type: ignore[attr-defined]
 
 
@@ -59,18 +59,15 @@ class WriteQueue:
     exclusive `flock` on a file beside the database right before its first write
     statement, and drops it the moment its transaction ends (`QueuedConnection`): waiting
     writers are woken at once, in turn. Reads never take it. Every process using the same
-    database file shares the lock; the kernel drops it if a process dies.
-
-    With `wal` (for `synchronous=FULL`), a commit is made durable after the lock is
-    dropped instead of while holding it (`QueuedConnection.commit`): the next writer works
-    while this one waits for the disk.
+    database file shares the lock; the kernel drops it if a process dies. With
+    `synchronous=FULL`, a commit is made durable after the lock is dropped instead of
+    while holding it (`QueuedConnection.commit`).
     """
 
     WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
-    def __init__(self, path: Path, wal: Path | None = None) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
-        self.wal = wal
 
     @staticmethod
     def connect(_dialect, _record, _cargs, cparams) -> None:
@@ -173,7 +170,7 @@ class QueuedConnection(sqlite3.Connection):
 
 
 def _sqlite_on_connect(dbapi_connection, _record, synchronous: str,
-                       queue: WriteQueue | None) -> None:
+                       wal: Path | None) -> None:
     # pysqlite's own transaction handling opens the transaction right before the first
     # write, so a request's reads never hold a snapshot that a later write would have to
     # upgrade (the SQLITE_BUSY_SNAPSHOT trap); the busy timeout queues competing writers.
@@ -183,11 +180,10 @@ def _sqlite_on_connect(dbapi_connection, _record, synchronous: str,
     mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
     if mode not in ("wal", "memory"):
         mode = cursor.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-    if (mode == "wal" and queue is not None and queue.wal is not None
-            and isinstance(dbapi_connection, QueuedConnection)):
+    if mode == "wal" and wal is not None and isinstance(dbapi_connection, QueuedConnection):
         # FULL's flush after each commit is done by QueuedConnection.commit, outside the
         # write lock. Only in WAL mode: with a rollback journal NORMAL would not be durable.
-        dbapi_connection.wal_path = queue.wal
+        dbapi_connection.wal_path = wal
         synchronous = "NORMAL"
     cursor.execute(f"PRAGMA synchronous = {synchronous}")
     cursor.close()
