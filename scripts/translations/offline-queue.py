@@ -1,0 +1,17 @@
+"""Chinese for the scan page's bookings waiting on the phone (scripts/i18n_fill.py)."""
+T = {
+    "waiting to be sent": "待提交",
+    "Bookings waiting on this phone to be sent: %(n)s": "本机待提交的登记：%(n)s 条",
+    "You are signed out: the booking is saved on this phone and is sent once you sign in again.":
+        "您已退出登录：本次登记已保存在本机，重新登录后自动提交。",
+    "This page has expired: the booking is saved on this phone and is sent once you reload the page.":
+        "页面已过期：本次登记已保存在本机，刷新页面后自动提交。",
+    "The server is not answering: the booking is saved on this phone and will be sent automatically.":
+        "服务器暂无响应：本次登记已保存在本机，将自动提交。",
+    "Reload the page": "刷新页面",
+    "not booked": "未登记",
+    "A booking saved on this phone was refused (lot {lot}), nothing was booked:":
+        "本机保存的一条登记被拒绝（批次 {lot}），未登记：",
+    "All bookings saved on this phone have been sent.": "本机保存的登记已全部提交。",
+    "Send now": "立即提交",
+}

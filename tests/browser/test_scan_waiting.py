@@ -1,0 +1,144 @@
+"""Bookings that could not be sent wait on the phone and are sent later, in order, once:
+no network, a lost answer, a server away, a keeper signed out, another keeper's phone."""
+import json
+
+import sqlalchemy as sa
+
+from inventory.extensions import db
+from inventory.models import Movement, MovementKind
+from tests.browser.conftest import screenshot
+from tests.browser.test_scan import on_hand, open_scan_page, scan
+
+MOVEMENTS = "**/api/v1/movements"
+
+
+def show_lot(phone, live_server, lot_code: str = "Q1") -> None:
+    open_scan_page(phone, live_server)
+    scan(phone, f"/q/T/{lot_code}")
+    phone.wait_for_selector("#lot-card:not([hidden])")
+
+
+def book(phone, kind: str, quantity: int) -> None:
+    phone.fill("#qty", str(quantity))
+    phone.click(f"button.book[data-kind={kind}]")
+
+
+def waiting_entries(phone) -> list:
+    return json.loads(phone.evaluate("localStorage.getItem('inventory.scan.queue')") or "[]")
+
+
+def issued(live_server) -> list[int]:
+    """Quantities of the issues in the ledger, oldest first."""
+    with live_server.app.app_context():
+        return list(db.session.scalars(sa.select(Movement.quantity).where(
+            Movement.kind == MovementKind.ISSUE).order_by(Movement.id)))
+
+
+def test_a_booking_made_offline_waits_and_is_sent_in_order_once_back(phone, live_server):
+    show_lot(phone, live_server)
+    phone.context.set_offline(True)
+    book(phone, "issue", 2)
+    phone.wait_for_selector("#feedback[data-state=error]")
+    assert "自动提交" in phone.inner_text("#feedback")
+    assert "1" in phone.inner_text("#waiting-count")
+    assert "待提交" in phone.inner_text("#recent li.pending")
+    assert on_hand(live_server, "Q1") == 50 and len(waiting_entries(phone)) == 1
+
+    phone.route(MOVEMENTS, lambda route: route.fulfill(status=503, body="Service Unavailable"))
+    phone.context.set_offline(False)
+    book(phone, "issue", 3)  # queued behind the one waiting, never before it
+    phone.wait_for_function("document.getElementById('waiting-count').textContent.includes('2')")
+    assert "服务器暂无响应" in phone.inner_text("#feedback")
+    phone.unroute(MOVEMENTS)
+    phone.click("#waiting-send")
+    phone.wait_for_selector("#feedback[data-state=ok]")
+    assert phone.is_hidden("#waiting")
+    assert issued(live_server) == [2, 3]
+    assert on_hand(live_server, "Q1") == 45 and "45" in phone.inner_text("#lot-here")
+    assert waiting_entries(phone) == []
+    rows = phone.locator("#recent li")
+    assert "已提交" in rows.nth(1).inner_text() and "已提交" in rows.nth(0).inner_text()
+    phone.click("#recent li:first-child button.undo")  # the last booking can be undone
+    phone.wait_for_selector("#recent li.undone")
+    assert on_hand(live_server, "Q1") == 48
+
+
+def test_a_lost_answer_is_sent_again_and_books_once(phone, live_server):
+    show_lot(phone, live_server)
+
+    def lose_the_answer(route):
+        route.fetch()  # the server books it
+        route.abort("connectionreset")  # the phone never hears back
+
+    phone.route(MOVEMENTS, lose_the_answer)
+    book(phone, "issue", 4)
+    phone.wait_for_selector("#waiting:not([hidden])")
+    assert on_hand(live_server, "Q1") == 46
+    phone.unroute(MOVEMENTS)
+    phone.click("#waiting-send")
+    phone.wait_for_selector("#feedback[data-state=ok]")
+    assert issued(live_server) == [4] and on_hand(live_server, "Q1") == 46
+    assert waiting_entries(phone) == [] and phone.is_hidden("#waiting")
+
+
+def test_waiting_bookings_survive_a_reload_while_the_server_is_away(phone, live_server):
+    show_lot(phone, live_server)
+    phone.route(MOVEMENTS, lambda route: route.fulfill(status=503, body="Service Unavailable"))
+    book(phone, "issue", 5)
+    phone.wait_for_selector("#feedback[data-state=error]")
+    assert "服务器暂无响应" in phone.inner_text("#feedback")
+    phone.reload()
+    phone.wait_for_selector("#waiting:not([hidden])")
+    assert "1" in phone.inner_text("#waiting-count")
+    assert "待提交" in phone.inner_text("#recent li.pending")
+    assert on_hand(live_server, "Q1") == 50
+    phone.unroute(MOVEMENTS)
+    phone.click("#waiting-send")
+    phone.wait_for_selector("#waiting", state="hidden")
+    assert issued(live_server) == [5] and "已提交" in phone.inner_text("#recent li")
+
+
+def test_a_signed_out_keeper_signs_in_again_and_the_booking_is_sent(phone, live_server):
+    show_lot(phone, live_server)
+    phone.context.clear_cookies()  # the session ended while the page stayed open
+    book(phone, "issue", 6)
+    phone.wait_for_selector("#feedback[data-state=error]")
+    assert "重新登录" in phone.inner_text("#feedback")
+    assert on_hand(live_server, "Q1") == 50
+    screenshot(phone, "scan-waiting-signed-out-phone")
+    phone.click("#waiting-action")  # "Sign in", back to the scan page afterwards
+    phone.fill("#f-username", "keeper")
+    phone.fill("#f-password", "correct-horse-9")
+    phone.click("button[type=submit]")
+    phone.wait_for_url(f"{live_server.url}/scan")
+    phone.wait_for_function("localStorage.getItem('inventory.scan.queue') === '[]'")
+    assert issued(live_server) == [6]
+
+
+def test_a_refused_waiting_booking_is_reported_and_not_retried(phone, live_server):
+    show_lot(phone, live_server)
+    phone.context.set_offline(True)
+    book(phone, "issue", 500)  # more than the 50 held
+    phone.wait_for_selector("#waiting:not([hidden])")
+    phone.context.set_offline(False)  # sent when the phone is back online
+    phone.wait_for_selector("#recent li.refused", timeout=15_000)
+    assert phone.get_attribute("#feedback", "data-state") == "error"
+    assert "被拒绝" in phone.inner_text("#feedback") and "Q1" in phone.inner_text("#feedback")
+    assert "未登记" in phone.inner_text("#recent li.refused")
+    assert waiting_entries(phone) == [] and phone.is_hidden("#waiting")
+    assert on_hand(live_server, "Q1") == 50 and issued(live_server) == []
+
+
+def test_another_keepers_waiting_bookings_are_not_sent_under_this_name(phone, live_server):
+    other = {"user": "999999", "body": {
+        "request_id": "another-keeper-0001", "kind": "issue", "depot_code": "DEP-S1",
+        "lot_code": "Q1", "item_code": "1020101", "quantity": 1}}
+    phone.add_init_script(
+        f"localStorage.setItem('inventory.scan.queue', {json.dumps(json.dumps([other]))});")
+    open_scan_page(phone, live_server)
+    phone.wait_for_load_state("networkidle")
+    phone.evaluate("document.getElementById('waiting-send').click()")  # hidden: none are theirs
+    phone.wait_for_load_state("networkidle")
+    assert phone.is_hidden("#waiting")
+    assert waiting_entries(phone) == [other]
+    assert issued(live_server) == [] and on_hand(live_server, "Q1") == 50
