@@ -165,13 +165,14 @@ def test_a_lot_owned_by_two_units_here_asks_whose_stock_and_books_it(phone, live
     assert "56" in phone.inner_text("#lot-here") and "6" in options.nth(1).inner_text()
 
 
-def test_offline_lookup_says_nothing_was_saved(phone, live_server):
+def test_an_order_label_scanned_offline_says_nothing_was_saved(phone, live_server):
     open_scan_page(phone, live_server)
     phone.context.set_offline(True)
-    scan(phone, "/q/T/Q1")
+    scan(phone, "/q/O/ORDER-1")  # an order's pick list needs the server
     phone.wait_for_selector("#feedback[data-state=error]")
     text = phone.inner_text("#feedback")
     assert "没有保存" in text and "自动提交" not in text
+    assert phone.is_hidden("#lot-card") and phone.is_hidden("#waiting")
     assert phone.evaluate("localStorage.getItem('inventory.scan.queue')") in (None, "[]")
 
 

@@ -142,3 +142,33 @@ def test_another_keepers_waiting_bookings_are_not_sent_under_this_name(phone, li
     assert phone.is_hidden("#waiting")
     assert waiting_entries(phone) == [other]
     assert issued(live_server) == [] and on_hand(live_server, "Q1") == 50
+
+
+def test_a_lot_label_scanned_offline_shows_the_lot_and_its_booking_waits(phone, live_server):
+    open_scan_page(phone, live_server)
+    phone.select_option("#depot-select", "")
+    phone.context.set_offline(True)
+    scan(phone, "/q/D/DEP-S1")  # the depot label still chooses the depot
+    phone.wait_for_selector("#feedback[data-state=ok]")
+    assert phone.input_value("#depot-select") == "DEP-S1"
+    scan(phone, f"{live_server.url}/q/T/Q1")  # never looked up on this phone
+    phone.wait_for_selector("#feedback[data-state=warn]")
+    assert "仅知其编码" in phone.inner_text("#feedback")
+    assert phone.inner_text("#lot-code") == "Q1" and phone.inner_text("#lot-here") == ""
+    assert waiting_entries(phone) == []  # a scan alone saves nothing
+    book(phone, "issue", 2)
+    phone.wait_for_selector("#waiting:not([hidden])")
+    assert waiting_entries(phone)[0]["body"]["lot_code"] == "Q1"
+    phone.context.set_offline(False)
+    phone.wait_for_selector("#waiting", state="hidden", timeout=15_000)
+    assert issued(live_server) == [2] and on_hand(live_server, "Q1") == 48
+
+
+def test_a_lot_looked_up_before_shows_its_item_when_scanned_offline(phone, live_server):
+    show_lot(phone, live_server)  # looked up once, online
+    phone.context.set_offline(True)
+    scan(phone, "/q/T/Q1")
+    phone.wait_for_selector("#feedback[data-state=warn]")
+    assert "上次查询" in phone.inner_text("#feedback")
+    assert phone.inner_text("#lot-item") == "棉被" and "1020101" in phone.inner_text("#lot-code")
+    assert phone.inner_text("#lot-here") == ""  # stock changes: not shown from memory

@@ -104,9 +104,53 @@
         }
         if (!depot()) { feedback("error", msg("choose-depot")); }
         else { feedback("idle", ""); }
+        remember(result.body);
         showLot(result.body);
-      })
-      .catch(function () { feedback("error", msg("lookup-offline")); });  // nothing saved
+      }, function () { scannedOffline(text); });
+  }
+
+  /* ---- labels scanned without a network ---- */
+  // Lots as last looked up on this phone (item, expiry; not stock, which changes), so a label
+  // scanned without a network still shows what it is. A booking made then waits on the
+  // phone and is checked by the server when it is sent.
+  var LOTS_KEY = "inventory.scan.lots", LOTS_KEPT = 300;
+  function rememberedLots() {
+    try { return JSON.parse(localStorage.getItem(LOTS_KEY) || "{}"); } catch (e) { return {}; }
+  }
+  function remember(lot) {
+    var lots = rememberedLots();
+    lots[lot.code] = { item: lot.item, expiry_date: lot.lot.expiry_date, at: Date.now() };
+    Object.keys(lots).sort(function (a, b) { return lots[b].at - lots[a].at; }).slice(LOTS_KEPT)
+      .forEach(function (code) { delete lots[code]; });
+    try { localStorage.setItem(LOTS_KEY, JSON.stringify(lots)); } catch (e) { /* full: not kept */ }
+  }
+  // The label a scanned text names, read as the server reads it (a URL or /q/ path, or a
+  // bare code): {kind: "T" lot | "D" depot | "O" order, code}, or null.
+  function readLabel(text) {
+    var path = text.indexOf("://") >= 0 ? text.replace(/^[a-z][a-z0-9+.\-]*:\/\/[^\/?#]*/i, "").split(/[?#]/)[0] : text;
+    var match = /^\/q\/([TDO])\/([^\/?#]+)\/?$/.exec(path);
+    if (match) {
+      try { return { kind: match[1], code: decodeURIComponent(match[2]) }; } catch (e) { return null; }
+    }
+    if (!/^[^\s\/]+$/.test(text)) { return null; }
+    return { kind: depotOption(text) ? "D" : "T", code: text };
+  }
+  function depotOption(code) {
+    return Array.prototype.filter.call($("depot-select").options, function (o) { return o.value && o.value === code; })[0];
+  }
+  function daysTo(isoDate) {
+    var today = new Date(), midnight = Date.UTC(today.getFullYear(), today.getMonth(), today.getDate());
+    return Math.round((Date.parse(isoDate) - midnight) / 86400000);
+  }
+  function scannedOffline(text) {
+    var label = readLabel(text), option = label && label.kind === "D" && depotOption(label.code);
+    if (option) { setDepot(label.code); feedback("ok", option.textContent); return; }
+    if (!label || label.kind !== "T") { feedback("error", msg("lookup-offline")); return; }
+    var known = rememberedLots()[label.code], days = known && known.expiry_date ? daysTo(known.expiry_date) : null;
+    showLot({ code: label.code, on_hand: null, owners: [], warnings: [],
+              item: known ? known.item : { code: "", name: label.code, unit: "", pack_size: 1 },
+              lot: { expiry_date: known ? known.expiry_date : null, expired: days !== null && days < 0, days_to_expiry: days } });
+    feedback("warn", known ? msg("offline-known") : msg("offline-unknown"));
   }
 
   function showLot(lot) {
@@ -114,7 +158,7 @@
     state.owner = null;
     $("lot-card").hidden = false;
     $("lot-item").textContent = (document.documentElement.lang === "en" && lot.item.name_en) ? lot.item.name_en : lot.item.name;
-    $("lot-code").textContent = lot.item.code + " · " + lot.code;
+    $("lot-code").textContent = lot.item.code ? lot.item.code + " · " + lot.code : lot.code;
     var expiry = $("lot-expiry");
     expiry.className = "lot-expiry" + (lot.lot.expired ? " expired" : (lot.lot.days_to_expiry !== null && lot.lot.days_to_expiry <= 90 ? " expiring" : ""));
     expiry.textContent = lot.lot.expiry_date ? ((lot.lot.expired ? msg("expired") : msg("expires")) + " " + lot.lot.expiry_date) : "";
@@ -175,7 +219,8 @@
     if (!state.lot) { return; }
     if (!depot()) { feedback("error", msg("choose-depot")); return; }
     var body = { request_id: uuid(), kind: kind, depot_code: depot(), lot_code: state.lot.code,
-                 item_code: state.lot.item.code, quantity: parseInt($("qty").value, 10) };
+                 quantity: parseInt($("qty").value, 10) };
+    if (state.lot.item.code) { body.item_code = state.lot.item.code; }  // unknown when scanned offline
     if (severalOwners()) {
       if (!state.owner) { feedback("error", msg("choose-owner")); $("owner-picker").scrollIntoView({ block: "center" }); return; }
       body.owner_code = state.owner;
