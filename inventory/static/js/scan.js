@@ -1,7 +1,7 @@
 /* The scan page: choose the depot once, scan lot labels (camera or handheld scanner),
  * book with one tap. Every booking carries a client request id, so a retry after a lost
  * response books nothing twice. Bookings that could not be sent (no network, signed out,
- * server away) wait in localStorage and are sent, in order, once they can be. */
+ * server away) wait on the phone (scan_waiting.js). */
 (function () {
   "use strict";
   var app = document.getElementById("scan-app");
@@ -9,7 +9,6 @@
   var msg = function (key) { return app.getAttribute("data-msg-" + key) || key; };
   var $ = function (id) { return document.getElementById(id); };
   var DEPOT_KEY = "inventory.scan.depot";
-  var QUEUE_KEY = "inventory.scan.queue";
   var state = { lot: null, owner: null, lastPayload: "", lastPayloadAt: 0, lastBooking: null, stream: null };
   var fieldLabels = {};
   try { fieldLabels = JSON.parse(app.getAttribute("data-field-labels") || "{}"); } catch (e) { fieldLabels = {}; }
@@ -230,8 +229,8 @@
       body.to_depot_code = $("target-select").value;
     }
     if ((kind === "loss" || kind === "scrap") && $("reason").value) { body.reason = $("reason").value; }
-    if (waiting().length) {  // behind bookings still waiting: sent after them, in order
-      enqueue(body); addRecent(body, true); feedback("busy", "…"); flushQueue(true);
+    if (waits.waiting().length) {  // behind bookings still waiting: sent after them, in order
+      waits.enqueue(body); addRecent(body, true); feedback("busy", "…"); waits.flush(true);
       return;
     }
     send(body);
@@ -245,11 +244,11 @@
         feedback("error", problemText(result.body, "409"));
         return;
       }
-      if (retryable(result)) { keep(body, result); return; }
+      if (waits.retryable(result)) { waits.keep(body, result); return; }
       if (!result.ok) { feedback("error", problemText(result.body, String(result.status))); return; }
       booked(body, result.body, addRecent(body, false));
-      flushQueue(false);  // the network is there: send what waits from earlier
-    }, function () { keep(body, null); });
+      waits.flush(false);  // the network is there: send what waits from earlier
+    }, function () { waits.keep(body, null); });
   }
 
   // The booking went through: feedback, the balances it left, and undo on its row.
@@ -304,102 +303,9 @@
     }).catch(function () { button.disabled = false; feedback("error", msg("undo-offline")); });
   }
 
-  /* ---- bookings waiting on this phone, sent as soon as they can be ---- */
-  // Kept in localStorage as {user, body}: on a shared phone a keeper's waiting bookings are
-  // sent only while that keeper is signed in, so each keeps its author. They are sent
-  // oldest first, one at a time; the request id makes a repeat of one that did get
-  // through (its answer lost) book nothing twice.
-  var USER = app.dataset.user;
-  // Answers after which a booking may yet get through: none, signed out, an expired page
-  // (CSRF), a timeout, overload, a gateway or a restarting server. Any other answer is final.
-  function retryable(result) {
-    return [401, 408, 429, 502, 503, 504].indexOf(result.status) >= 0 ||
-      (result.status === 400 && /csrf$/.test((result.body && result.body.type) || ""));
-  }
-  function entries() {
-    var items;
-    try { items = JSON.parse(localStorage.getItem(QUEUE_KEY) || "[]"); } catch (e) { items = []; }
-    // Entries saved before they carried their keeper belong to whoever is signed in.
-    return items.map(function (item) { return item.body ? item : { user: USER, body: item }; });
-  }
-  function waiting() { return entries().filter(function (e) { return e.user === USER; }); }
-  function saveEntries(items) { localStorage.setItem(QUEUE_KEY, JSON.stringify(items)); }
-  function enqueue(body) { saveEntries(entries().concat([{ user: USER, body: body }])); showWaiting(null); }
-  function dequeue(id) { saveEntries(entries().filter(function (e) { return e.body.request_id !== id; })); }
-
-  // Why bookings wait, in words, and what the keeper can do about it.
-  function waitReason(result) {
-    if (!result) { return { text: msg("queued") }; }
-    if (result.status === 401) { return { text: msg("kept-signed-out"), action: msg("sign-in"), href: app.dataset.loginUrl }; }
-    if (result.status === 400) { return { text: msg("kept-expired-page"), action: msg("reload"), href: location.pathname + location.search }; }
-    return { text: msg("kept-server") };
-  }
-  // The bar: how many wait, and a link to what would let them through (null: the network).
-  function showWaiting(result) {
-    var n = waiting().length, reason = waitReason(result), action = $("waiting-action");
-    $("waiting").hidden = !n;
-    $("waiting-count").textContent = msg("waiting").replace("{n}", n);
-    action.hidden = !reason.action;
-    action.textContent = reason.action || "";
-    action.href = reason.href || "#";
-  }
-
-  function keep(body, result) {
-    enqueue(body);
-    addRecent(body, true);
-    showWaiting(result);
-    feedback("error", waitReason(result).text);
-  }
-
-  // `watching`: a keeper tapped and waits for this run's answer. `refused`: the run had a
-  // refusal, which a later success must not paper over.
-  var run = { flushing: false, watching: false, refused: false };
-  // Send the oldest waiting booking, then the next, one at a time.
-  function flushQueue(watching) {
-    var next = waiting()[0];
-    if (!next) { return; }
-    run.watching = run.watching || watching;
-    if (run.flushing) { return; }
-    run.flushing = true;
-    post(app.dataset.bookUrl, next.body).then(function (result) {
-      run.flushing = false;
-      if (retryable(result)) { showWaiting(result); stopRun(waitReason(result).text); return; }
-      dequeue(next.body.request_id);
-      showWaiting(null);
-      settle(next.body, result);
-      flushQueue(false);
-    }, function () { run.flushing = false; stopRun(msg("queued")); });
-  }
-  function stopRun(text) {
-    if (run.watching) { feedback("error", text); }
-    run.watching = run.refused = false;
-  }
-
-  // A waiting booking got its final answer: its row says so, and a refusal is loud.
-  function settle(body, result) {
-    var row = $("recent").querySelector('[data-request-id="' + body.request_id + '"]') || addRecent(body, false);
-    var text = row.querySelector("span");
-    row.classList.remove("pending");
-    if (!result.ok) {
-      var why = problemText(result.body, String(result.status));
-      run.refused = true;
-      row.classList.add("refused");
-      text.textContent = recentText(body, msg("refused") + ": " + why);
-      feedback("error", msg("refused-waiting").replace("{lot}", body.lot_code) + " " + why);
-    } else {
-      text.textContent = recentText(body, msg("sent"));
-      applyBalances(result.body.balances, body.depot_code);
-    }
-    if (waiting().length) { return; }  // more to send
-    if (result.ok && run.watching && !run.refused) { booked(body, result.body, row); }
-    else if (result.ok && !run.refused) { feedback("ok", msg("all-sent")); }
-    run.watching = run.refused = false;
-  }
-
-  function restoreWaiting() {
-    waiting().forEach(function (e) { addRecent(e.body, true); });
-    showWaiting(null);
-  }
+  var waits = window.inventoryScanWaiting({
+    app: app, msg: msg, $: $, post: post, feedback: feedback, problemText: problemText,
+    addRecent: addRecent, recentText: recentText, booked: booked, applyBalances: applyBalances });
 
   /* ---- camera ---- */
   function cameraStatus(stateName, text) {
@@ -475,14 +381,14 @@
       book(kind);
     });
   });
-  $("waiting-send").addEventListener("click", function () { flushQueue(true); });
-  window.addEventListener("online", function () { flushQueue(false); });
-  setInterval(function () { flushQueue(false); }, 10000);
+  $("waiting-send").addEventListener("click", function () { waits.flush(true); });
+  window.addEventListener("online", function () { waits.flush(false); });
+  setInterval(function () { waits.flush(false); }, 10000);
 
   var fromHash = (location.hash.match(/depot=([^&]+)/) || [])[1];
   setDepot(fromHash ? decodeURIComponent(fromHash) : (localStorage.getItem(DEPOT_KEY) || ""));
   if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { cameraStatus("unavailable", msg("no-camera")); }
-  restoreWaiting();
-  flushQueue(false);
+  waits.restore();
+  waits.flush(false);
   input.focus();
 })();
