@@ -38,7 +38,7 @@ def test_a_booking_made_offline_waits_and_is_sent_in_order_once_back(phone, live
     show_lot(phone, live_server)
     phone.context.set_offline(True)
     book(phone, "issue", 2)
-    phone.wait_for_selector("#feedback[data-state=error]")
+    phone.wait_for_selector("#feedback[data-state=warn]")
     assert "自动提交" in phone.inner_text("#feedback")
     assert "1" in phone.inner_text("#waiting-count")
     assert "待提交" in phone.inner_text("#recent li.pending")
@@ -85,7 +85,7 @@ def test_waiting_bookings_survive_a_reload_while_the_server_is_away(phone, live_
     show_lot(phone, live_server)
     phone.route(MOVEMENTS, lambda route: route.fulfill(status=503, body="Service Unavailable"))
     book(phone, "issue", 5)
-    phone.wait_for_selector("#feedback[data-state=error]")
+    phone.wait_for_selector("#feedback[data-state=warn]")
     assert "服务器暂无响应" in phone.inner_text("#feedback")
     phone.reload()
     phone.wait_for_selector("#waiting:not([hidden])")
@@ -102,7 +102,7 @@ def test_a_signed_out_keeper_signs_in_again_and_the_booking_is_sent(phone, live_
     show_lot(phone, live_server)
     phone.context.clear_cookies()  # the session ended while the page stayed open
     book(phone, "issue", 6)
-    phone.wait_for_selector("#feedback[data-state=error]")
+    phone.wait_for_selector("#feedback[data-state=warn]")
     assert "重新登录" in phone.inner_text("#feedback")
     assert on_hand(live_server, "Q1") == 50
     screenshot(phone, "scan-waiting-signed-out-phone")
@@ -154,7 +154,7 @@ def test_a_lot_label_scanned_offline_shows_the_lot_and_its_booking_waits(phone, 
     scan(phone, f"{live_server.url}/q/T/Q1")  # never looked up on this phone
     phone.wait_for_selector("#feedback[data-state=warn]")
     assert "仅知其编码" in phone.inner_text("#feedback")
-    assert phone.inner_text("#lot-code") == "Q1" and phone.inner_text("#lot-here") == ""
+    assert phone.inner_text("#lot-item") == "Q1" and phone.inner_text("#lot-here") == ""
     assert waiting_entries(phone) == []  # a scan alone saves nothing
     book(phone, "issue", 2)
     phone.wait_for_selector("#waiting:not([hidden])")

@@ -25,23 +25,25 @@
 
   /* ---- feedback: colour, sound, vibration ---- */
   var audio = null;
-  function beep(ok) {
+  // ok: booked (high, short); warn: saved on the phone, not booked yet; error: not booked.
+  var SOUNDS = { ok: [880, 0.12, 80], warn: [440, 0.2, [80, 60, 80]], error: [220, 0.35, [200, 80, 200]] };
+  function beep(sound) {
     try {
       audio = audio || new (window.AudioContext || window.webkitAudioContext)();
       var osc = audio.createOscillator(), gain = audio.createGain();
-      osc.frequency.value = ok ? 880 : 220;
+      osc.frequency.value = sound[0];
       gain.gain.value = 0.15;
       osc.connect(gain); gain.connect(audio.destination);
-      osc.start(); osc.stop(audio.currentTime + (ok ? 0.12 : 0.35));
+      osc.start(); osc.stop(audio.currentTime + sound[1]);
     } catch (e) { /* no audio: colour and text still tell */ }
   }
   function feedback(kind, text) {
-    var box = $("feedback");
+    var box = $("feedback"), sound = SOUNDS[kind];
     box.setAttribute("data-state", kind);
     box.textContent = text;
-    if (kind === "ok" || kind === "error") {
-      beep(kind === "ok");
-      if (navigator.vibrate) { navigator.vibrate(kind === "ok" ? 80 : [200, 80, 200]); }
+    if (sound) {
+      beep(sound);
+      if (navigator.vibrate) { navigator.vibrate(sound[2]); }
     }
   }
   // A problem+json answer in words: its field errors named by their translated labels
@@ -157,7 +159,7 @@
     state.owner = null;
     $("lot-card").hidden = false;
     $("lot-item").textContent = (document.documentElement.lang === "en" && lot.item.name_en) ? lot.item.name_en : lot.item.name;
-    $("lot-code").textContent = lot.item.code ? lot.item.code + " · " + lot.code : lot.code;
+    $("lot-code").textContent = lot.item.code ? lot.item.code + " · " + lot.code : "";  // offline: the code is the name
     var expiry = $("lot-expiry");
     expiry.className = "lot-expiry" + (lot.lot.expired ? " expired" : (lot.lot.days_to_expiry !== null && lot.lot.days_to_expiry <= 90 ? " expiring" : ""));
     expiry.textContent = lot.lot.expiry_date ? ((lot.lot.expired ? msg("expired") : msg("expires")) + " " + lot.lot.expiry_date) : "";

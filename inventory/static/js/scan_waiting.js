@@ -53,7 +53,7 @@
       enqueue(body);
       page.addRecent(body, true);
       showWaiting(result);
-      page.feedback("error", waitReason(result).text);
+      page.feedback("warn", waitReason(result).text);
     }
 
     // `watching`: a keeper tapped and waits for this run's answer. `refused`: the run had a
@@ -76,7 +76,7 @@
       }, function () { run.flushing = false; stopRun(msg("queued")); });
     }
     function stopRun(text) {
-      if (run.watching) { page.feedback("error", text); }
+      if (run.watching) { page.feedback("warn", text); }
       run.watching = run.refused = false;
     }
 
