@@ -14,6 +14,8 @@ T = {
         "本机保存的一条登记被拒绝（批次 {lot}），未登记：",
     "All bookings saved on this phone have been sent.": "本机保存的登记已全部提交。",
     "Send now": "立即提交",
+    "Bookings of another user wait on this phone until they sign in here again: %(n)s":
+        "其他用户的登记在本机等待其重新登录后提交：%(n)s 条",
     "No connection: the lot as last looked up on this phone. A booking waits on this phone and is checked when it is sent.":
         "无网络：显示本机上次查询到的批次信息。登记将保存在本机，联网提交时再核对。",
     "No connection, and this lot was never looked up on this phone: only its code is known. A booking waits on this phone and is checked when it is sent.":

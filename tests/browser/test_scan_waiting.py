@@ -137,9 +137,10 @@ def test_another_keepers_waiting_bookings_are_not_sent_under_this_name(phone, li
         f"localStorage.setItem('inventory.scan.queue', {json.dumps(json.dumps([other]))});")
     open_scan_page(phone, live_server)
     phone.wait_for_load_state("networkidle")
-    phone.evaluate("document.getElementById('waiting-send').click()")  # hidden: none are theirs
+    assert "其他用户的登记" in phone.inner_text("#waiting-count") and "1" in phone.inner_text("#waiting-count")
+    assert phone.is_hidden("#waiting-send")  # nothing of this keeper's waits
+    phone.evaluate("document.getElementById('waiting-send').click()")
     phone.wait_for_load_state("networkidle")
-    assert phone.is_hidden("#waiting")
     assert waiting_entries(phone) == [other]
     assert issued(live_server) == [] and on_hand(live_server, "Q1") == 50
 

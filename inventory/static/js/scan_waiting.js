@@ -40,11 +40,15 @@
       return { text: msg("kept-server") };
     }
     // The bar: how many wait, and a link to what would let them through (null: the network).
+    // Another keeper's waiting bookings are only counted: they wait for that keeper.
     function showWaiting(result) {
-      var n = waiting().length, reason = waitReason(result), action = $("waiting-action");
-      $("waiting").hidden = !n;
-      $("waiting-count").textContent = msg("waiting").replace("{n}", n);
-      action.hidden = !reason.action;
+      var n = waiting().length, others = entries().length - n;
+      var reason = waitReason(result), action = $("waiting-action");
+      $("waiting").hidden = !n && !others;
+      $("waiting-count").textContent = [n ? msg("waiting").replace("{n}", n) : "",
+        others ? msg("waiting-others").replace("{n}", others) : ""].join(" ").trim();
+      $("waiting-send").hidden = !n;
+      action.hidden = !n || !reason.action;
       action.textContent = reason.action || "";
       action.href = reason.href || "#";
     }
