@@ -14,6 +14,8 @@ T = {
         "本机保存的一条登记被拒绝（批次 {lot}），未登记：",
     "All bookings saved on this phone have been sent.": "本机保存的登记已全部提交。",
     "Send now": "立即提交",
+    "Bookings saved on this phone are still waiting to be sent: %(n)s. They stay here and are sent when you sign in on this phone again. Sign out now?":
+        "本机还有 %(n)s 条登记等待提交。它们会保留在本机，您下次在本机登录后自动提交。现在退出登录吗？",
     "Bookings of another user wait on this phone until they sign in here again: %(n)s":
         "其他用户的登记在本机等待其重新登录后提交：%(n)s 条",
     "No connection: the lot as last looked up on this phone. A booking waits on this phone and is checked when it is sent.":

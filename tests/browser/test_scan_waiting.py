@@ -173,3 +173,21 @@ def test_a_lot_looked_up_before_shows_its_item_when_scanned_offline(phone, live_
     assert "上次查询" in phone.inner_text("#feedback")
     assert phone.inner_text("#lot-item") == "棉被" and "1020101" in phone.inner_text("#lot-code")
     assert phone.inner_text("#lot-here") == ""  # stock changes: not shown from memory
+
+
+def test_signing_out_with_bookings_waiting_asks_first_and_keeps_them(phone, live_server):
+    show_lot(phone, live_server)
+    phone.context.set_offline(True)
+    book(phone, "issue", 2)
+    phone.wait_for_selector("#waiting:not([hidden])")
+    phone.route(MOVEMENTS, lambda route: route.fulfill(status=503, body="Service Unavailable"))
+    phone.context.set_offline(False)  # the sign-out form below needs the server
+    questions = []
+    phone.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    phone.click("header form button[type=submit]")
+    assert questions and "1" in questions[0] and "等待提交" in questions[0]
+    assert phone.url.endswith("/scan")  # still signed in
+    phone.once("dialog", lambda dialog: dialog.accept())
+    phone.click("header form button[type=submit]")
+    phone.wait_for_url("**/login**")
+    assert len(waiting_entries(phone)) == 1 and issued(live_server) == []

@@ -7,6 +7,19 @@
     var question = form.getAttribute && form.getAttribute("data-confirm");
     if (question && !window.confirm(question)) { event.preventDefault(); }
   }, true);
+  // Signing out while scan bookings of this user wait on this phone (scan_waiting.js): they
+  // stay and are sent after the next sign-in here, but the keeper should know before leaving.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-waiting-confirm");
+    if (!question || event.defaultPrevented) { return; }
+    var user = form.getAttribute("data-user"), n = 0;
+    try {
+      n = JSON.parse(localStorage.getItem("inventory.scan.queue") || "[]")
+        .filter(function (e) { return !e.body || e.user === user; }).length;
+    } catch (e) { n = 0; }
+    if (n && !window.confirm(question.replace("{n}", n))) { event.preventDefault(); }
+  }, true);
   // Long work: <form data-busy="Importing…"> disables its buttons and says so while waiting.
   document.addEventListener("submit", function (event) {
     var form = event.target;
