@@ -23,6 +23,11 @@ def book(phone, kind: str, quantity: int) -> None:
     phone.click(f"button.book[data-kind={kind}]")
 
 
+def send_now(phone) -> None:
+    """Tap Send now, also if the 10-second retry has just sent everything and hidden it."""
+    phone.evaluate("document.getElementById('waiting-send').click()")
+
+
 def waiting_entries(phone) -> list:
     return json.loads(phone.evaluate("localStorage.getItem('inventory.scan.queue')") or "[]")
 
@@ -47,10 +52,11 @@ def test_a_booking_made_offline_waits_and_is_sent_in_order_once_back(phone, live
     phone.route(MOVEMENTS, lambda route: route.fulfill(status=503, body="Service Unavailable"))
     phone.context.set_offline(False)
     book(phone, "issue", 3)  # queued behind the one waiting, never before it
-    phone.wait_for_function("document.getElementById('waiting-count').textContent.includes('2')")
+    phone.wait_for_selector("#feedback[data-state=warn]")  # after "busy": the 503 came
     assert "服务器暂无响应" in phone.inner_text("#feedback")
+    assert "2" in phone.inner_text("#waiting-count")
     phone.unroute(MOVEMENTS)
-    phone.click("#waiting-send")
+    send_now(phone)
     phone.wait_for_selector("#feedback[data-state=ok]")
     assert phone.is_hidden("#waiting")
     assert issued(live_server) == [2, 3]
@@ -75,7 +81,7 @@ def test_a_lost_answer_is_sent_again_and_books_once(phone, live_server):
     phone.wait_for_selector("#waiting:not([hidden])")
     assert on_hand(live_server, "Q1") == 46
     phone.unroute(MOVEMENTS)
-    phone.click("#waiting-send")
+    send_now(phone)
     phone.wait_for_selector("#feedback[data-state=ok]")
     assert issued(live_server) == [4] and on_hand(live_server, "Q1") == 46
     assert waiting_entries(phone) == [] and phone.is_hidden("#waiting")
@@ -91,9 +97,9 @@ def test_waiting_bookings_survive_a_reload_while_the_server_is_away(phone, live_
     phone.wait_for_selector("#waiting:not([hidden])")
     assert "1" in phone.inner_text("#waiting-count")
     assert "待提交" in phone.inner_text("#recent li.pending")
-    assert on_hand(live_server, "Q1") == 50
+    assert on_hand(live_server, "Q1") == 50 and phone.is_visible("#waiting-send")
     phone.unroute(MOVEMENTS)
-    phone.click("#waiting-send")
+    send_now(phone)
     phone.wait_for_selector("#waiting", state="hidden")
     assert issued(live_server) == [5] and "已提交" in phone.inner_text("#recent li")
 
@@ -139,7 +145,7 @@ def test_another_keepers_waiting_bookings_are_not_sent_under_this_name(phone, li
     phone.wait_for_load_state("networkidle")
     assert "其他用户的登记" in phone.inner_text("#waiting-count") and "1" in phone.inner_text("#waiting-count")
     assert phone.is_hidden("#waiting-send")  # nothing of this keeper's waits
-    phone.evaluate("document.getElementById('waiting-send').click()")
+    send_now(phone)
     phone.wait_for_load_state("networkidle")
     assert waiting_entries(phone) == [other]
     assert issued(live_server) == [] and on_hand(live_server, "Q1") == 50
