@@ -117,7 +117,8 @@ def test_a_signed_out_keeper_signs_in_again_and_the_booking_is_sent(phone, live_
     phone.fill("#f-password", "correct-horse-9")
     phone.click("button[type=submit]")
     phone.wait_for_url(f"{live_server.url}/scan")
-    phone.wait_for_function("localStorage.getItem('inventory.scan.queue') === '[]'")
+    phone.wait_for_selector("#recent li:has-text('已提交')")  # sent from the page signed in anew
+    assert waiting_entries(phone) == []
     assert issued(live_server) == [6]
 
 
