@@ -14,6 +14,8 @@ T = {
         "本机保存的一条登记被拒绝（批次 {lot}），未登记：",
     "All bookings saved on this phone have been sent.": "本机保存的登记已全部提交。",
     "Send now": "立即提交",
+    "The booking could not be sent, and this browser does not let the page keep it (storage full or turned off): nothing was booked. Try again when the network is back.":
+        "登记未能提交，且浏览器不允许本页保存（存储已满或已关闭）：未登记。请在网络恢复后重试。",
     "Bookings saved on this phone are still waiting to be sent: %(n)s. They stay here and are sent when you sign in on this phone again. Sign out now?":
         "本机还有 %(n)s 条登记等待提交。它们会保留在本机，您下次在本机登录后自动提交。现在退出登录吗？",
     "Bookings of another user wait on this phone until they sign in here again: %(n)s":

@@ -198,3 +198,18 @@ def test_signing_out_with_bookings_waiting_asks_first_and_keeps_them(phone, live
     phone.click("header form button[type=submit]")
     phone.wait_for_url("**/login**")
     assert len(waiting_entries(phone)) == 1 and issued(live_server) == []
+
+
+def test_a_browser_that_cannot_keep_the_booking_says_nothing_was_booked(phone, live_server):
+    phone.add_init_script("""
+        const setItem = Storage.prototype.setItem;
+        Storage.prototype.setItem = function (key, value) {
+          if (key.startsWith('inventory.scan.')) { throw new DOMException('full', 'QuotaExceededError'); }
+          return setItem.call(this, key, value);
+        };""")
+    show_lot(phone, live_server)  # choosing the depot and looking up still work
+    phone.context.set_offline(True)
+    book(phone, "issue", 2)
+    phone.wait_for_selector("#feedback[data-state=error]")
+    assert "未登记" in phone.inner_text("#feedback") and "不允许本页保存" in phone.inner_text("#feedback")
+    assert phone.is_hidden("#waiting") and phone.locator("#recent li").count() == 0

@@ -65,7 +65,8 @@
   function setDepot(code) {
     var select = $("depot-select");
     select.value = code;
-    if (select.value === code) { localStorage.setItem(DEPOT_KEY, code); }
+    if (select.value !== code) { return; }
+    try { localStorage.setItem(DEPOT_KEY, code); } catch (e) { /* not remembered: still chosen */ }
   }
 
   /* ---- API ---- */
@@ -232,7 +233,8 @@
     }
     if ((kind === "loss" || kind === "scrap") && $("reason").value) { body.reason = $("reason").value; }
     if (waits.waiting().length) {  // behind bookings still waiting: sent after them, in order
-      waits.enqueue(body); addRecent(body, true); feedback("busy", "…"); waits.flush(true);
+      if (!waits.enqueue(body)) { feedback("error", msg("not-kept")); return; }
+      addRecent(body, true); feedback("busy", "…"); waits.flush(true);
       return;
     }
     send(body);

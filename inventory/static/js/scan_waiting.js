@@ -24,8 +24,15 @@
       return items.map(function (item) { return item.body ? item : { user: USER, body: item }; });
     }
     function waiting() { return entries().filter(function (e) { return e.user === USER; }); }
-    function saveEntries(items) { localStorage.setItem(QUEUE_KEY, JSON.stringify(items)); }
-    function enqueue(body) { saveEntries(entries().concat([{ user: USER, body: body }])); showWaiting(null); }
+    // False when the browser refuses to store (storage full, or disabled in private mode).
+    function saveEntries(items) {
+      try { localStorage.setItem(QUEUE_KEY, JSON.stringify(items)); return true; } catch (e) { return false; }
+    }
+    function enqueue(body) {
+      var saved = saveEntries(entries().concat([{ user: USER, body: body }]));
+      showWaiting(null);
+      return saved;
+    }
     function dequeue(id) { saveEntries(entries().filter(function (e) { return e.body.request_id !== id; })); }
 
     // Why bookings wait, in words, and what the keeper can do about it.
@@ -54,7 +61,7 @@
     }
 
     function keep(body, result) {
-      enqueue(body);
+      if (!enqueue(body)) { page.feedback("error", msg("not-kept")); return; }
       page.addRecent(body, true);
       showWaiting(result);
       page.feedback("warn", waitReason(result).text);
