@@ -7,17 +7,27 @@
     var question = form.getAttribute && form.getAttribute("data-confirm");
     if (question && !window.confirm(question)) { event.preventDefault(); }
   }, true);
-  // Signing out while scan bookings of this user wait on this phone (scan_waiting.js): they
-  // stay and are sent after the next sign-in here, but the keeper should know before leaving.
+  // Scan bookings waiting on this phone (scan_waiting.js sends them), stored as {user, body}.
+  // `entries(user)`: all of them, those saved before entries carried their user counted as
+  // `user`'s; `mine(user)`: only that user's.
+  var waitingBookings = window.inventoryWaitingBookings = {
+    key: "inventory.scan.queue",
+    entries: function (user) {
+      var items;
+      try { items = JSON.parse(localStorage.getItem(this.key) || "[]"); } catch (e) { items = []; }
+      return items.map(function (item) { return item.body ? item : { user: user, body: item }; });
+    },
+    mine: function (user) {
+      return this.entries(user).filter(function (e) { return e.user === user; });
+    }
+  };
+  // Signing out while this user's scan bookings wait on this phone: they stay and are sent
+  // after the next sign-in here, but the keeper should know before leaving.
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var question = form.getAttribute && form.getAttribute("data-waiting-confirm");
     if (!question || event.defaultPrevented) { return; }
-    var user = form.getAttribute("data-user"), n = 0;
-    try {
-      n = JSON.parse(localStorage.getItem("inventory.scan.queue") || "[]")
-        .filter(function (e) { return !e.body || e.user === user; }).length;
-    } catch (e) { n = 0; }
+    var n = waitingBookings.mine(form.getAttribute("data-user")).length;
     if (n && !window.confirm(question.replace("{n}", n))) { event.preventDefault(); }
   }, true);
   // Long work: <form data-busy="Importing…"> disables its buttons and says so while waiting.

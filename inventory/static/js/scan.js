@@ -9,7 +9,7 @@
   var msg = function (key) { return app.getAttribute("data-msg-" + key) || key; };
   var $ = function (id) { return document.getElementById(id); };
   var DEPOT_KEY = "inventory.scan.depot";
-  var state = { lot: null, owner: null, lastPayload: "", lastPayloadAt: 0, lastBooking: null, stream: null };
+  var state = { lot: null, owner: null, lastPayload: "", lastPayloadAt: 0, stream: null };
   var fieldLabels = {};
   try { fieldLabels = JSON.parse(app.getAttribute("data-field-labels") || "{}"); } catch (e) { fieldLabels = {}; }
 
@@ -122,8 +122,11 @@
   function remember(lot) {
     var lots = rememberedLots();
     lots[lot.code] = { item: lot.item, expiry_date: lot.lot.expiry_date, at: Date.now() };
-    Object.keys(lots).sort(function (a, b) { return lots[b].at - lots[a].at; }).slice(LOTS_KEPT)
-      .forEach(function (code) { delete lots[code]; });
+    var codes = Object.keys(lots);
+    if (codes.length > LOTS_KEPT) {  // forget the longest unseen
+      codes.sort(function (a, b) { return lots[b].at - lots[a].at; }).slice(LOTS_KEPT)
+        .forEach(function (code) { delete lots[code]; });
+    }
     try { localStorage.setItem(LOTS_KEY, JSON.stringify(lots)); } catch (e) { /* full: not kept */ }
   }
   // The label a scanned text names, read as the server reads it (a URL or /q/ path, or a
@@ -258,7 +261,6 @@
   // The booking went through: feedback, the balances it left, and undo on its row.
   function booked(body, result, row) {
     var movement = result.movements[result.movements.length - 1];
-    state.lastBooking = movement;
     applyBalances(result.balances, body.depot_code);
     var text = msg("booked") + ": " + kindLabel(body.kind) + " " + body.quantity;
     (result.warnings || []).forEach(function (w) { text += " · " + w.message; });

@@ -2,10 +2,10 @@
  * scan.js calls window.inventoryScanWaiting(page) with the page's own helpers. */
 (function () {
   "use strict";
-  var QUEUE_KEY = "inventory.scan.queue";
 
   window.inventoryScanWaiting = function (page) {
     var msg = page.msg, $ = page.$, USER = page.app.dataset.user;
+    var stored = window.inventoryWaitingBookings;  // app.js: where they are kept, and how
     // Kept in localStorage as {user, body}: on a shared phone a keeper's waiting bookings are
     // sent only while that keeper is signed in, so each keeps its author. They are sent
     // oldest first, one at a time; the request id makes a repeat of one that did get
@@ -17,16 +17,11 @@
       return [401, 408, 429, 502, 503, 504].indexOf(result.status) >= 0 ||
         (result.status === 400 && /csrf$/.test((result.body && result.body.type) || ""));
     }
-    function entries() {
-      var items;
-      try { items = JSON.parse(localStorage.getItem(QUEUE_KEY) || "[]"); } catch (e) { items = []; }
-      // Entries saved before they carried their keeper belong to whoever is signed in.
-      return items.map(function (item) { return item.body ? item : { user: USER, body: item }; });
-    }
-    function waiting() { return entries().filter(function (e) { return e.user === USER; }); }
+    function entries() { return stored.entries(USER); }
+    function waiting() { return stored.mine(USER); }
     // False when the browser refuses to store (storage full, or disabled in private mode).
     function saveEntries(items) {
-      try { localStorage.setItem(QUEUE_KEY, JSON.stringify(items)); return true; } catch (e) { return false; }
+      try { localStorage.setItem(stored.key, JSON.stringify(items)); return true; } catch (e) { return false; }
     }
     function enqueue(body) {
       var saved = saveEntries(entries().concat([{ user: USER, body: body }]));
