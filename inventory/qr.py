@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,7 +23,12 @@ log = logging.getLogger(__name__)
 
 KINDS = {"T": "lot", "D": "depot", "O": "order"}
 PREFIX = {name: letter for letter, name in KINDS.items()}
-_PATH = re.compile(r"^/q/(?P<kind>[TDO])/(?P<code>[^/?#]+)/?$")
+_PATH = re.compile(r"^/q/(?P<kind>[TDO])/(?P<code>[^/?#]+)/?$", re.IGNORECASE)
+# A handheld scanner types into whatever the computer's input method makes of its keys. In
+# Chinese mode that is full-width letters and signs (ＨＴＴＰ：／／, undone by NFKC) and
+# Chinese punctuation: 、 for "/", 。 for ".", —— for "_". Codes are ASCII, so nothing a
+# label encodes can be mistaken for these.
+_IME_PUNCTUATION = str.maketrans({"\u3001": "/", "\u3002": "."})
 
 
 @dataclass(frozen=True)
@@ -36,14 +42,24 @@ def payload(kind: str, code: str, base_url: str) -> str:
     return f"{base_url.rstrip('/')}/q/{PREFIX[kind]}/{quote(code, safe='')}"
 
 
+def clean(text: str) -> str:
+    """A scanned text as the label printed it, undoing what a Chinese input method typed."""
+    text = unicodedata.normalize("NFKC", text or "").replace("\u2014\u2014", "_")
+    return text.translate(_IME_PUNCTUATION).strip()
+
+
 def parse(text: str) -> Scanned | None:
-    """Resolve a scanned text (URL, path) to (kind, code); None when it is not our label."""
-    text = (text or "").strip()
+    """Resolve a scanned text (URL, path) to (kind, code); None when it is not our label.
+
+    The path is read whatever its letters' case (a scanner typing with Caps Lock on); the
+    code is returned as typed, for the caller to match against the stored codes.
+    """
+    text = clean(text)
     path = urlsplit(text).path if "://" in text else text
     match = _PATH.match(path)
     if match is None:
         return None
-    return Scanned(KINDS[match["kind"]], unquote(match["code"]))
+    return Scanned(KINDS[match["kind"].upper()], unquote(match["code"]))
 
 
 def _qr(data: str) -> qrcode.QRCode:

@@ -1,6 +1,7 @@
 """What a scanned label means, and what the keeper needs to know next."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -8,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from inventory.models import Balance, Depot, DispatchOrder, Lot, Unit, User
-from inventory.qr import Scanned, parse
+from inventory.qr import Scanned, clean, parse
 from inventory.services import access, dispatch_picking, units
 from inventory.services.bookings import fefo_hint
 from inventory.services.dispatch import get_order
@@ -16,19 +17,47 @@ from inventory.services.errors import N_, NotFound, field_error
 from inventory.services.movements import get_lot
 
 
+_CODES = {"lot": Lot.lot_code, "depot": Depot.code, "order": DispatchOrder.code}
+_CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
 def read(session: Session, text: str) -> Scanned:
-    """The label behind a scanned text: a URL or /q/ path, or a bare lot or depot code."""
+    """The label behind a scanned text: a URL or /q/ path, or a bare lot, depot or order code.
+
+    Undoes what a Chinese input method makes of a handheld scanner's keys (qr.clean), and
+    takes a code that differs from a stored one only in case (Caps Lock on) as that one.
+    """
+    text = clean(text)
     scanned = parse(text)
     if scanned is not None:
-        return scanned
-    code = (text or "").strip()
-    if code and get_lot(session, code) is not None:
-        return Scanned("lot", code)
-    if code and session.scalar(sa.select(Depot.id).where(Depot.code == code)) is not None:
-        return Scanned("depot", code)
-    if code and session.scalar(sa.select(DispatchOrder.id).where(DispatchOrder.code == code)):
-        return Scanned("order", code)
+        return Scanned(scanned.kind, _stored(session, scanned.kind, scanned.code) or scanned.code)
+    for find in (_exact, _any_case) if text else ():
+        for kind in _CODES:
+            code = find(session, kind, text)
+            if code is not None:
+                return Scanned(kind, code)
+    if _CHINESE.search(text):
+        raise field_error("payload", N_("The scanner typed Chinese characters: switch the "
+                                        "input method to English (usually the Shift key) "
+                                        "and scan again."))
     raise field_error("payload", N_("This is not one of our labels."))
+
+
+def _stored(session: Session, kind: str, code: str) -> str | None:
+    return _exact(session, kind, code) or _any_case(session, kind, code)
+
+
+def _exact(session: Session, kind: str, code: str) -> str | None:
+    column = _CODES[kind]
+    return session.scalar(sa.select(column).where(column == code))
+
+
+def _any_case(session: Session, kind: str, code: str) -> str | None:
+    """The only stored code that differs from this one just in case, if there is one."""
+    column = _CODES[kind]
+    same = session.scalars(sa.select(column).where(sa.func.upper(column) == code.upper())
+                           .limit(2)).all()
+    return same[0] if len(same) == 1 else None
 
 
 def resolve(session: Session, user: User, text: str, *, depot_code: str | None,
