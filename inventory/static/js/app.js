@@ -54,6 +54,25 @@
   if (active && nav.scrollWidth > nav.clientWidth) {
     nav.scrollLeft = active.offsetLeft - (nav.clientWidth - active.offsetWidth) / 2;
   }
+  // A handheld scanner ends each label with Enter. With a Chinese input method on, that Enter
+  // only ends the input method's composition (keydown with isComposing, key code 229) and
+  // nothing is sent: act on its keyup then, once the text is in the field. Fields marked
+  // <input data-scanner> submit their form.
+  window.inventoryOnScannerEnter = function (input, act) {
+    var acted = false;
+    input.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" || event.isComposing || event.keyCode === 229) { return; }
+      event.preventDefault(); acted = true; act();
+    });
+    input.addEventListener("keyup", function (event) {
+      if (event.key !== "Enter") { return; }
+      if (!acted && input.value.trim()) { act(); }
+      acted = false;
+    });
+  };
+  Array.prototype.forEach.call(document.querySelectorAll("input[data-scanner]"), function (input) {
+    window.inventoryOnScannerEnter(input, function () { input.form.requestSubmit(); });
+  });
   // Print buttons: <button data-print>.
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }

@@ -129,31 +129,25 @@
     }
     try { localStorage.setItem(LOTS_KEY, JSON.stringify(lots)); } catch (e) { /* full: not kept */ }
   }
-  // The label a scanned text names, read as the server reads it (a URL or /q/ path, or a
-  // bare code): {kind: "T" lot | "D" depot | "O" order, code}, or null.
-  function readLabel(text) {
-    var path = text.indexOf("://") >= 0 ? text.replace(/^[a-z][a-z0-9+.\-]*:\/\/[^\/?#]*/i, "").split(/[?#]/)[0] : text;
-    var match = /^\/q\/([TDO])\/([^\/?#]+)\/?$/.exec(path);
-    if (match) {
-      try { return { kind: match[1], code: decodeURIComponent(match[2]) }; } catch (e) { return null; }
-    }
-    if (!/^[^\s\/]+$/.test(text)) { return null; }
-    return { kind: depotOption(text) ? "D" : "T", code: text };
-  }
+  var labels = window.inventoryScanLabels;  // scan_labels.js: a scanned text read as the server reads it
   function depotOption(code) {
     return Array.prototype.filter.call($("depot-select").options, function (o) { return o.value && o.value === code; })[0];
+  }
+  function depotCodes() {
+    return Array.prototype.map.call($("depot-select").options, function (o) { return o.value; }).filter(Boolean);
   }
   function daysTo(isoDate) {
     var today = new Date(), midnight = Date.UTC(today.getFullYear(), today.getMonth(), today.getDate());
     return Math.round((Date.parse(isoDate) - midnight) / 86400000);
   }
   function scannedOffline(text) {
-    var label = readLabel(text), option = label && label.kind === "D" && depotOption(label.code);
+    var label = labels.read(text, depotCodes()), option = label && label.kind === "D" && depotOption(label.code);
     if (option) { setDepot(label.code); feedback("ok", option.textContent); return; }
     if (!label || label.kind !== "T") { feedback("error", msg("lookup-offline")); return; }
-    var known = rememberedLots()[label.code], days = known && known.expiry_date ? daysTo(known.expiry_date) : null;
-    showLot({ code: label.code, on_hand: null, owners: [], warnings: [],
-              item: known ? known.item : { code: "", name: label.code, unit: "", pack_size: 1 },
+    var lots = rememberedLots(), code = labels.sameCode(Object.keys(lots), label.code) || label.code;
+    var known = lots[code], days = known && known.expiry_date ? daysTo(known.expiry_date) : null;
+    showLot({ code: code, on_hand: null, owners: [], warnings: [],
+              item: known ? known.item : { code: "", name: code, unit: "", pack_size: 1 },
               lot: { expiry_date: known ? known.expiry_date : null, expired: days !== null && days < 0, days_to_expiry: days } });
     feedback("warn", known ? msg("offline-known") : msg("offline-unknown"));
   }
@@ -355,9 +349,7 @@
 
   /* ---- wiring ---- */
   var input = $("scan-input");
-  input.addEventListener("keydown", function (event) {
-    if (event.key === "Enter") { event.preventDefault(); var text = input.value; input.value = ""; handlePayload(text); }
-  });
+  window.inventoryOnScannerEnter(input, function () { var text = input.value; input.value = ""; handlePayload(text); });
   // Keep the scanner field focused (a handheld scanner types into whatever has focus),
   // except while the keeper is using another control.
   document.addEventListener("click", function (event) {
