@@ -9,7 +9,7 @@
   var msg = function (key) { return app.getAttribute("data-msg-" + key) || key; };
   var $ = function (id) { return document.getElementById(id); };
   var DEPOT_KEY = "inventory.scan.depot";
-  var state = { lot: null, owner: null, lastPayload: "", lastPayloadAt: 0, stream: null };
+  var state = { lot: null, owner: null, lastPayload: "", lastPayloadAt: 0 };
   var fieldLabels = {};
   try { fieldLabels = JSON.parse(app.getAttribute("data-field-labels") || "{}"); } catch (e) { fieldLabels = {}; }
 
@@ -307,46 +307,6 @@
     app: app, msg: msg, $: $, post: post, feedback: feedback, problemText: problemText,
     addRecent: addRecent, recentText: recentText, booked: booked, applyBalances: applyBalances });
 
-  /* ---- camera ---- */
-  function cameraStatus(stateName, text) {
-    var status = $("camera-status");
-    status.setAttribute("data-state", stateName);
-    status.textContent = text || "";
-  }
-  function startCamera() {
-    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || typeof window.jsQR !== "function") {
-      cameraStatus("unavailable", msg("no-camera"));
-      return;
-    }
-    cameraStatus("starting", "…");
-    navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false })
-      .then(function (stream) {
-        state.stream = stream;
-        var video = $("camera-video");
-        video.srcObject = stream; video.hidden = false;
-        return video.play().then(function () { cameraStatus("scanning", ""); requestAnimationFrame(decodeFrame); });
-      })
-      .catch(function (error) {
-        var refused = error && (error.name === "NotAllowedError" || error.name === "SecurityError");
-        cameraStatus("error", refused ? msg("camera-refused") : msg("camera-error") + " (" + (error && error.name) + ")");
-      });
-  }
-  function decodeFrame() {
-    if (!state.stream) { return; }
-    var video = $("camera-video"), canvas = $("camera-canvas");
-    if (video.readyState >= 2 && video.videoWidth) {
-      var scale = Math.min(1, 640 / video.videoWidth);
-      canvas.width = Math.round(video.videoWidth * scale);
-      canvas.height = Math.round(video.videoHeight * scale);
-      var context = canvas.getContext("2d", { willReadFrequently: true });
-      context.drawImage(video, 0, 0, canvas.width, canvas.height);
-      var image = context.getImageData(0, 0, canvas.width, canvas.height);
-      var code = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
-      if (code && code.data) { cameraSaw(code.data); }
-    }
-    requestAnimationFrame(decodeFrame);
-  }
-
   /* ---- wiring ---- */
   var input = $("scan-input");
   window.inventoryOnScannerEnter(input, function () { var text = input.value; input.value = ""; handlePayload(text); });
@@ -363,7 +323,7 @@
     input.blur(); input.focus();
   });
   $("depot-select").addEventListener("change", function () { setDepot(this.value); input.focus(); });
-  $("camera-start").addEventListener("click", startCamera);
+  window.inventoryScanCamera({ $: $, msg: msg, saw: cameraSaw });  // scan_camera.js
   $("qty-minus").addEventListener("click", function () {
     var step = (state.lot && state.lot.item.pack_size) || 1;
     $("qty").value = Math.max(0, (parseInt($("qty").value, 10) || 0) - step);
@@ -385,7 +345,6 @@
 
   var fromHash = (location.hash.match(/depot=([^&]+)/) || [])[1];
   setDepot(fromHash ? decodeURIComponent(fromHash) : (localStorage.getItem(DEPOT_KEY) || ""));
-  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { cameraStatus("unavailable", msg("no-camera")); }
   waits.restore();
   waits.flush(false);
   input.focus();

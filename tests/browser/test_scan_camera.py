@@ -1,0 +1,105 @@
+"""The scan page's camera in headless Chromium, fed a label by its fake video capture: it
+stops and starts again with one button, gives the camera back while the page is hidden,
+offers the phone's light where the camera has one, and reads a few frames a second, not
+every frame."""
+import pytest
+
+from tests.browser.conftest import launch, screenshot
+from tests.browser.test_scan import _label_png, open_scan_page, write_y4m
+
+# Where a phone's camera has a light, Chrome lists `torch` among the track's capabilities and
+# turns it on with applyConstraints; Chromium's fake camera has none, so the test gives it one.
+FAKE_TORCH = """
+  window.torchCalls = [];
+  const capabilities = MediaStreamTrack.prototype.getCapabilities;
+  MediaStreamTrack.prototype.getCapabilities = function () {
+    return Object.assign({}, capabilities.call(this), { torch: true });
+  };
+  MediaStreamTrack.prototype.applyConstraints = function (constraints) {
+    window.torchCalls.push(constraints.advanced[0].torch);
+    return Promise.resolve();
+  };
+"""
+
+
+@pytest.fixture
+def camera_page(live_server, playwright, tmp_path):
+    video = tmp_path / "label.y4m"
+    write_y4m(_label_png(live_server, "Q1"), video)
+    browser = launch(playwright, f"--use-file-for-fake-video-capture={video}")
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844},
+                                  is_mobile=True, has_touch=True)
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    browser.close()
+
+
+def start_camera(page) -> None:
+    page.click("#camera-start")
+    page.wait_for_selector("#camera-status[data-state=scanning]", state="attached")
+
+
+def camera_on(page) -> bool:
+    return page.evaluate("""(() => { const v = document.getElementById('camera-video');
+        return !v.hidden && !!v.srcObject && v.srcObject.getVideoTracks()[0].readyState === 'live'; })()""")
+
+
+def test_the_camera_stops_and_starts_again_with_its_button(camera_page, live_server):
+    page = camera_page
+    open_scan_page(page, live_server)
+    start_camera(page)
+    assert camera_on(page) and page.inner_text("#camera-start") == "关闭摄像头"
+    assert page.get_attribute("#camera-start", "aria-pressed") == "true"
+    assert page.is_hidden("#camera-torch")  # this camera has no light
+    page.evaluate("window.cameraTrack = document.getElementById('camera-video').srcObject.getVideoTracks()[0]")
+    page.click("#camera-start")
+    assert not camera_on(page) and page.is_hidden("#camera-video")
+    assert page.evaluate("window.cameraTrack.readyState") == "ended"  # given back, not left running
+    assert page.inner_text("#camera-start") == "用摄像头扫码"
+    start_camera(page)
+    page.wait_for_selector("#lot-card:not([hidden])")
+    assert "Q1" in page.inner_text("#lot-code")
+
+
+def test_the_camera_is_given_back_while_the_page_is_hidden(camera_page, live_server):
+    page = camera_page
+    open_scan_page(page, live_server)
+    start_camera(page)
+
+    def show(state: str) -> None:
+        page.evaluate(f"""Object.defineProperty(document, 'visibilityState', {{value: '{state}', configurable: true}});
+            document.dispatchEvent(new Event('visibilitychange'))""")
+
+    show("hidden")
+    assert not camera_on(page)
+    show("visible")
+    page.wait_for_selector("#camera-status[data-state=scanning]", state="attached")
+    assert camera_on(page)
+
+
+def test_the_light_is_offered_where_the_camera_has_one(camera_page, live_server):
+    page = camera_page
+    page.add_init_script(FAKE_TORCH)
+    open_scan_page(page, live_server)
+    start_camera(page)
+    page.click("#camera-torch")
+    page.wait_for_selector("#camera-torch[aria-pressed=true]")
+    assert page.inner_text("#camera-torch") == "手电筒"
+    assert page.locator("#camera-torch").bounding_box()["height"] >= 48  # a thumb-sized target
+    screenshot(page, "scan-camera-light-phone")
+    page.click("#camera-torch")
+    page.wait_for_selector("#camera-torch[aria-pressed=false]")
+    assert page.evaluate("window.torchCalls") == [True, False]
+    page.click("#camera-start")
+    assert page.is_hidden("#camera-torch")
+
+
+def test_the_camera_reads_a_few_frames_a_second_not_every_frame(camera_page, live_server):
+    page = camera_page
+    open_scan_page(page, live_server)
+    page.evaluate("""(() => { window.reads = 0;
+        window.jsQR = function () { window.reads += 1; return null; }; })()""")
+    start_camera(page)
+    page.evaluate("window.reads = 0")
+    page.wait_for_timeout(2000)
+    assert 0 < page.evaluate("window.reads") <= 18  # at most one read every 120 ms
