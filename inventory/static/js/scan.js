@@ -27,14 +27,23 @@
   var audio = null;
   // ok: booked (high, short); warn: saved on the phone, not booked yet; error: not booked.
   var SOUNDS = { ok: [880, 0.12, 80], warn: [440, 0.2, [80, 60, 80]], error: [220, 0.35, [200, 80, 200]] };
+  function audioReady() {
+    audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+    if (audio.state === "suspended") { audio.resume(); }
+    return audio;
+  }
+  // Some browsers (Safari on iPhones) start sound only inside a tap or key press: get it ready
+  // on the first one, so the beep after a scan's answer (which comes later) is heard.
+  ["click", "keydown"].forEach(function (type) {
+    document.addEventListener(type, function () { try { audioReady(); } catch (e) { /* no audio */ } }, { once: true });
+  });
   function beep(sound) {
     try {
-      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
-      var osc = audio.createOscillator(), gain = audio.createGain();
+      var context = audioReady(), osc = context.createOscillator(), gain = context.createGain();
       osc.frequency.value = sound[0];
       gain.gain.value = 0.15;
-      osc.connect(gain); gain.connect(audio.destination);
-      osc.start(); osc.stop(audio.currentTime + sound[1]);
+      osc.connect(gain); gain.connect(context.destination);
+      osc.start(); osc.stop(context.currentTime + sound[1]);
     } catch (e) { /* no audio: colour and text still tell */ }
   }
   function feedback(kind, text) {
