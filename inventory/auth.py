@@ -22,7 +22,7 @@ from inventory.services import access, users
 from inventory.services.access import Permission
 
 PUBLIC_ENDPOINTS = {"static", "web.login", "web.set_language", "health", "api.openapi",
-                    "web.problem_type"}
+                    "web.problem_type", "web.service_worker"}
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 

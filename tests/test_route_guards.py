@@ -22,7 +22,8 @@ from tests.routes import (SIGNED_IN_ONLY, build_route_data, guarded, real_values
 
 PROBLEM = "application/problem+json"
 # The only endpoints anyone may reach signed out. Widening this list is a decision.
-PUBLIC = {"static", "web.login", "web.set_language", "health", "api.openapi", "web.problem_type"}
+PUBLIC = {"static", "web.login", "web.set_language", "health", "api.openapi", "web.problem_type",
+          "web.service_worker"}  # a static script; a browser checks it for updates signed out too
 ROLE_USERS = {Role.ADMIN: "admin", Role.BUREAU: "bureau", Role.DISPATCHER: "dispatcher",
               Role.KEEPER: "keeper", Role.VIEWER: "viewer"}
 

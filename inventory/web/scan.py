@@ -1,7 +1,7 @@
 """The scan page: keepers book stock by scanning labels (camera or handheld scanner)."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template, send_from_directory
 
 from inventory.auth import current_actor, permission_required
 from inventory.extensions import db
@@ -16,3 +16,12 @@ def scan():
     user = current_actor()
     return render_template("scan.html", depots=stock.visible_depots(db.session, user),
                            all_depots=stock.all_depots(db.session))
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The scan page's service worker (static/js/sw.js), served from the app's root so that
+    its scope covers the scan page; always checked for a newer version."""
+    response = send_from_directory(current_app.static_folder, "js/sw.js", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response

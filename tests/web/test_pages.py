@@ -72,3 +72,11 @@ def test_stock_can_be_filtered_by_depot_and_item_from_the_page(client, world):
     assert '<option value="DEP-S1"' in page and '<option value="1020101"' in page
     page = client.get("/stock?depot=DEP-D1&item=1010101").get_data(as_text=True)
     assert ">T1</a>" in page and ">T2</a>" not in page and ">Q1</a>" not in page
+
+
+def test_the_service_worker_is_served_from_the_root_signed_out_too(client):
+    with client.get("/sw.js") as response:
+        assert response.status_code == 200
+        assert response.mimetype in ("text/javascript", "application/javascript")
+        assert response.headers["Cache-Control"] == "no-cache"  # a new version is picked up at once
+        assert b"keep-scan-page" in response.data

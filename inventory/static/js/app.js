@@ -30,6 +30,17 @@
     var n = waitingBookings.mine(form.getAttribute("data-user")).length;
     if (n && !window.confirm(question.replace("{n}", n))) { event.preventDefault(); }
   }, true);
+  // Signing out forgets the scan page kept on the phone for opening offline (sw.js), so the
+  // next user of a shared phone does not see it; the sign-out waits for that, at most a second.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-sign-out") || event.defaultPrevented || !window.caches) { return; }
+    event.preventDefault();
+    var done = false, go = function () { if (!done) { done = true; form.submit(); } };
+    caches.keys().then(function (keys) { return Promise.all(keys.map(function (key) { return caches.delete(key); })); })
+      .then(go, go);
+    setTimeout(go, 1000);
+  });
   // Long work: <form data-busy="Importing…"> disables its buttons and says so while waiting.
   document.addEventListener("submit", function (event) {
     var form = event.target;

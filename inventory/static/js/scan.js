@@ -316,6 +316,19 @@
     app: app, msg: msg, $: $, post: post, feedback: feedback, problemText: problemText,
     addRecent: addRecent, recentText: recentText, booked: booked, applyBalances: applyBalances });
 
+  // Keep this page and its files on the phone, to open it without a network (sw.js). Browsers
+  // offer service workers over https and on localhost only; elsewhere the page works online.
+  function keepPageOnPhone() {
+    if (!("serviceWorker" in navigator)) { return; }
+    navigator.serviceWorker.register(app.dataset.swUrl, { scope: location.pathname })
+      .then(function () { return navigator.serviceWorker.ready; })
+      .then(function (registration) {
+        var files = Array.prototype.map.call(document.querySelectorAll("script[src], link[rel=stylesheet], link[rel=icon]"),
+          function (element) { return new URL(element.src || element.href, location.href).pathname; });
+        registration.active.postMessage({ type: "keep-scan-page", files: files });
+      }).catch(function () { /* not kept: the page still works online */ });
+  }
+
   /* ---- wiring ---- */
   var input = $("scan-input");
   window.inventoryOnScannerEnter(input, function () { var text = input.value; input.value = ""; handlePayload(text); });
@@ -355,6 +368,8 @@
   var fromHash = (location.hash.match(/depot=([^&]+)/) || [])[1];
   setDepot(fromHash ? decodeURIComponent(fromHash) : (localStorage.getItem(DEPOT_KEY) || ""));
   waits.restore();
+  if (navigator.onLine === false) { feedback("warn", msg("page-offline")); }  // opened from sw.js's copy
   waits.flush(false);
+  keepPageOnPhone();
   input.focus();
 })();

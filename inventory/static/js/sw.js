@@ -1,0 +1,63 @@
+/* Service worker of the scan page: keeps the page and the files it loads on the phone, so
+ * that a keeper can open it without a network (a tab the phone closed, a depot with no
+ * signal). Bookings made then wait on the phone and are sent later (scan_waiting.js).
+ *
+ * Registered with the scan page as its scope, it controls no other page. It answers the
+ * page and its static files from the network first, and from what it kept when there is
+ * none. A scan page the server no longer gives (signed out) is forgotten, and signing out
+ * forgets everything kept (app.js): the next user of a shared phone must not see it. */
+"use strict";
+
+var CACHE = "inventory-scan-v1";
+var ROOT = new URL("./", self.location).pathname;  // where the app is served, e.g. "/"
+var SCAN = ROOT + "scan", STATIC = ROOT + "static/";
+
+self.addEventListener("install", function () { self.skipWaiting(); });
+self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request, url = new URL(request.url);
+  if (url.origin !== self.location.origin || request.method !== "GET") { return; }
+  if (request.mode === "navigate" && url.pathname === SCAN) {
+    event.respondWith(networkFirst(request, SCAN));
+  } else if (url.pathname.indexOf(STATIC) === 0) {
+    event.respondWith(networkFirst(request, url.pathname));
+  }
+});
+
+// The scan page, once open, names the files it loaded: keep them (and the page) for the
+// next time, as its first load happened before this worker answered anything.
+self.addEventListener("message", function (event) {
+  var data = event.data || {};
+  if (data.type !== "keep-scan-page") { return; }
+  event.waitUntil(caches.open(CACHE).then(function (cache) {
+    var paths = [SCAN].concat((data.files || []).filter(function (path) { return path.indexOf(STATIC) === 0; }));
+    return Promise.all(paths.map(function (path) {
+      return cache.match(path).then(function (kept) {
+        return kept || fetch(path, { credentials: "same-origin" }).then(function (response) {
+          if (keepable(response)) { return cache.put(path, response); }
+        });
+      });
+    }));
+  }).catch(function () { /* offline or storage refused: nothing kept, nothing broken */ }));
+});
+
+function keepable(response) {
+  return response.ok && !response.redirected && response.type === "basic";
+}
+
+function networkFirst(request, key) {
+  return fetch(request).then(function (response) {
+    if (keepable(response)) {
+      var copy = response.clone();
+      caches.open(CACHE).then(function (cache) { return cache.put(key, copy); })
+        .catch(function () { /* storage full: served, not kept */ });
+    } else if (key === SCAN && response.type === "opaqueredirect") {  // to the sign-in page
+      caches.delete(CACHE);
+    }
+    return response;
+  }, function (error) {
+    return caches.open(CACHE).then(function (cache) { return cache.match(key); })
+      .then(function (kept) { if (kept) { return kept; } throw error; });
+  });
+}
