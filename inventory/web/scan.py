@@ -1,7 +1,9 @@
 """The scan page: keepers book stock by scanning labels (camera or handheld scanner)."""
 from __future__ import annotations
 
-from flask import current_app, render_template, send_from_directory
+from pathlib import Path
+
+from flask import current_app, render_template, request
 
 from inventory.auth import current_actor, permission_required
 from inventory.extensions import db
@@ -21,7 +23,9 @@ def scan():
 @bp.get("/sw.js")
 def service_worker():
     """The scan page's service worker (static/js/sw.js), served from the app's root so that
-    its scope covers the scan page; always checked for a newer version."""
-    response = send_from_directory(current_app.static_folder, "js/sw.js", max_age=0)
+    its scope may be the scan page; always revalidated, so a new version is picked up at once."""
+    script = Path(current_app.static_folder, "js", "sw.js").read_bytes()  # no file left open
+    response = current_app.response_class(script, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
-    return response
+    response.add_etag()
+    return response.make_conditional(request)
