@@ -70,15 +70,13 @@
   // nothing is sent: act on its keyup then, once the text is in the field. Fields marked
   // <input data-scanner> submit their form.
   window.inventoryOnScannerEnter = function (input, act) {
-    var acted = false;
+    var composing = false;  // the last key went to the input method
     input.addEventListener("keydown", function (event) {
-      if (event.key !== "Enter" || event.isComposing || event.keyCode === 229) { return; }
-      event.preventDefault(); acted = true; act();
+      composing = event.isComposing || event.keyCode === 229;
+      if (event.key === "Enter" && !composing) { event.preventDefault(); act(); }
     });
     input.addEventListener("keyup", function (event) {
-      if (event.key !== "Enter") { return; }
-      if (!acted && input.value.trim()) { act(); }
-      acted = false;
+      if (event.key === "Enter" && composing && input.value.trim()) { composing = false; act(); }
     });
   };
   Array.prototype.forEach.call(document.querySelectorAll("input[data-scanner]"), function (input) {
