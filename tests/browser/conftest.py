@@ -49,6 +49,30 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+class InFlight:
+    """WSGI wrapper counting the requests being served. The server's threads outlive its
+    shutdown, and a request still running when the engine is disposed keeps its database
+    connection out of the pool: on PostgreSQL it is then garbage-collected open, and the
+    ResourceWarning fails whichever test is running at that moment. Pages keep working in
+    the background (a service worker keeping the scan page, a camera reading a label)."""
+
+    def __init__(self, app):
+        self.app, self.count, self.lock, self.idle = app, 0, threading.Lock(), threading.Event()
+        self.idle.set()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            self.count += 1
+            self.idle.clear()
+        try:
+            return self.app(environ, start_response)
+        finally:
+            with self.lock:
+                self.count -= 1
+                if not self.count:
+                    self.idle.set()
+
+
 @pytest.fixture
 def live_server(tmp_path):
     """The app served by werkzeug in a thread, on a file database, with the small world."""
@@ -62,12 +86,14 @@ def live_server(tmp_path):
             db.create_all()
         world = factories.build_world(db.session)
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    in_flight = InFlight(app)
+    server = make_server("127.0.0.1", 0, in_flight, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield SimpleNamespace(url=f"http://127.0.0.1:{server.port}", app=app, world=world)
     server.shutdown()
     thread.join(timeout=5)
+    in_flight.idle.wait(timeout=10)  # the last request has given its connection back
     with app.app_context():
         db.engine.dispose()
 
