@@ -1,7 +1,7 @@
 """The scan page's camera in headless Chromium, fed a label by its fake video capture: it
 stops and starts again with one button, gives the camera back while the page is hidden,
-offers the phone's light where the camera has one, and reads a few frames a second, not
-every frame."""
+offers the phone's light where the camera has one, keeps the screen on while it runs, and
+reads a few frames a second, not every frame."""
 import pytest
 
 from tests.browser.conftest import launch, screenshot
@@ -19,6 +19,19 @@ FAKE_TORCH = """
     window.torchCalls.push(constraints.advanced[0].torch);
     return Promise.resolve();
   };
+"""
+
+# Screen Wake Lock, recorded: each lock asked for, and whether it was let go. `refuse` stands
+# for a phone in battery saver mode, which refuses it.
+FAKE_WAKE_LOCK = """
+  window.wakeLocks = [];
+  Object.defineProperty(Navigator.prototype, 'wakeLock', {configurable: true, get: () => ({
+    request(type) {
+      if (window.refuseWakeLock) { return Promise.reject(new DOMException('saver', 'NotAllowedError')); }
+      const lock = {type, released: false, release() { this.released = true; return Promise.resolve(); }};
+      window.wakeLocks.push(lock);
+      return Promise.resolve(lock);
+    }})});
 """
 
 
@@ -103,3 +116,42 @@ def test_the_camera_reads_a_few_frames_a_second_not_every_frame(camera_page, liv
     page.evaluate("window.reads = 0")
     page.wait_for_timeout(2000)
     assert 0 < page.evaluate("window.reads") <= 18  # at most one read every 120 ms
+
+
+def locks(page) -> tuple[int, int]:
+    """(wake locks asked for, wake locks held)"""
+    return tuple(page.evaluate("[window.wakeLocks.length, window.wakeLocks.filter(l => !l.released).length]"))
+
+
+def wait_for_locks(page, wanted: tuple[int, int]) -> None:
+    for _ in range(50):  # the lock is granted after the camera, in a promise of its own
+        if locks(page) == wanted:
+            return
+        page.wait_for_timeout(100)
+    assert locks(page) == wanted
+
+
+def test_the_screen_stays_on_while_the_camera_runs(camera_page, live_server):
+    page = camera_page
+    page.add_init_script(FAKE_WAKE_LOCK)
+    open_scan_page(page, live_server)
+    assert locks(page) == (0, 0)  # not before the camera runs
+    start_camera(page)
+    wait_for_locks(page, (1, 1))
+    assert page.evaluate("window.wakeLocks[0].type") == "screen"
+    page.click("#camera-start")  # stopped: the screen may sleep again
+    assert locks(page) == (1, 0)
+    start_camera(page)
+    wait_for_locks(page, (2, 1))
+    page.evaluate("""Object.defineProperty(document, 'visibilityState', {value: 'hidden', configurable: true});
+        document.dispatchEvent(new Event('visibilitychange'))""")
+    assert locks(page) == (2, 0)
+
+
+def test_a_refused_wake_lock_leaves_the_camera_reading(camera_page, live_server):
+    page = camera_page
+    page.add_init_script(FAKE_WAKE_LOCK + "window.refuseWakeLock = true;")
+    open_scan_page(page, live_server)
+    start_camera(page)
+    page.wait_for_selector("#lot-card:not([hidden])")
+    assert "Q1" in page.inner_text("#lot-code") and locks(page) == (0, 0)

@@ -5,7 +5,7 @@
 
   window.inventoryScanCamera = function (page) {
     var $ = page.$, msg = page.msg;
-    var camera = { stream: null, resume: false, lastDecode: 0 };
+    var camera = { stream: null, resume: false, lastDecode: 0, awake: null };
     var DECODE_EVERY_MS = 120;  // about 8 reads a second: quick enough, and spares a cheap phone's battery
     var toggle = $("camera-start"), torch = $("camera-torch"), startLabel = toggle.textContent;
 
@@ -31,6 +31,7 @@
           video.srcObject = stream; video.hidden = false;
           toggle.textContent = msg("camera-stop"); toggle.setAttribute("aria-pressed", "true");
           offerTorch();
+          keepAwake(stream);
           return video.play().then(function () { status("scanning", ""); requestAnimationFrame(reader(stream)); });
         })
         .catch(function (error) {
@@ -47,7 +48,25 @@
       video.srcObject = null; video.hidden = true;
       toggle.textContent = startLabel; toggle.setAttribute("aria-pressed", "false");
       torch.hidden = true; torch.setAttribute("aria-pressed", "false");
+      letSleep();
       status("idle", "");
+    }
+
+    // Scanning with the camera touches no button, and the phone would dim and lock its
+    // screen mid-scan: keep it on while the camera runs (Screen Wake Lock, where offered).
+    // The browser lets go of the lock when the page is hidden; the camera stops then too,
+    // and asks again when it starts.
+    function keepAwake(stream) {
+      if (!navigator.wakeLock || !navigator.wakeLock.request) { return; }
+      navigator.wakeLock.request("screen").then(function (lock) {
+        if (camera.stream !== stream) { lock.release(); return; }  // stopped meanwhile
+        camera.awake = lock;
+      }, function () { /* refused (battery saver): the screen may dim, scanning still works */ });
+    }
+    function letSleep() {
+      var lock = camera.awake;
+      camera.awake = null;
+      if (lock) { lock.release().catch(function () { /* already let go */ }); }
     }
 
     // The phone's light, where the browser offers it (Chrome on Android): labels in a dark
