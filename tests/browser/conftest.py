@@ -73,6 +73,21 @@ class InFlight:
                     self.idle.set()
 
 
+class Gateway:
+    """WSGI wrapper standing for a reverse proxy (nginx) in front of the app: while `down`,
+    it answers every request 502 Bad Gateway, as the proxy does when the app behind it is
+    down or restarting."""
+
+    def __init__(self, app):
+        self.app, self.down = app, False
+
+    def __call__(self, environ, start_response):
+        if self.down:
+            start_response("502 Bad Gateway", [("Content-Type", "text/html")])
+            return [b"<html><body><h1>502 Bad Gateway</h1></body></html>"]
+        return self.app(environ, start_response)
+
+
 @pytest.fixture
 def live_server(tmp_path):
     """The app served by werkzeug in a thread, on a file database, with the small world."""
@@ -87,10 +102,12 @@ def live_server(tmp_path):
         world = factories.build_world(db.session)
         db.session.commit()
     in_flight = InFlight(app)
-    server = make_server("127.0.0.1", 0, in_flight, threaded=True)
+    gateway = Gateway(in_flight)
+    server = make_server("127.0.0.1", 0, gateway, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield SimpleNamespace(url=f"http://127.0.0.1:{server.port}", app=app, world=world)
+    yield SimpleNamespace(url=f"http://127.0.0.1:{server.port}", app=app, world=world,
+                          gateway=gateway)
     server.shutdown()
     thread.join(timeout=5)
     in_flight.idle.wait(timeout=10)  # the last request has given its connection back

@@ -9,6 +9,9 @@
   var msg = function (key) { return app.getAttribute("data-msg-" + key) || key; };
   var $ = function (id) { return document.getElementById(id); };
   var DEPOT_KEY = "inventory.scan.depot";
+  // A reverse proxy's answers while the app behind it is down or restarting: like no network.
+  var SERVER_AWAY = [502, 503, 504];
+  function serverAway(result) { return SERVER_AWAY.indexOf(result.status) >= 0; }
   var state = { lot: null, owner: null, lastPayload: "", lastPayloadAt: 0 };
   var fieldLabels = {};
   try { fieldLabels = JSON.parse(app.getAttribute("data-field-labels") || "{}"); } catch (e) { fieldLabels = {}; }
@@ -102,6 +105,7 @@
     feedback("busy", "…");
     post(app.dataset.scanUrl, depot() ? { payload: text, depot_code: depot() } : { payload: text })
       .then(function (result) {
+        if (serverAway(result)) { scannedOffline(text, "server"); return; }
         if (!result.ok) { feedback("error", problemText(result.body, String(result.status))); return; }
         if (result.body.kind === "order") {  // a dispatch order: its pick list or receipt form
           feedback("ok", result.body.name);
@@ -117,7 +121,7 @@
         else { feedback("idle", ""); }
         remember(result.body);
         showLot(result.body);
-      }, function () { scannedOffline(text); });
+      }, function () { scannedOffline(text, "offline"); });
   }
 
   /* ---- labels scanned without a network ---- */
@@ -149,16 +153,17 @@
     var today = new Date(), midnight = Date.UTC(today.getFullYear(), today.getMonth(), today.getDate());
     return Math.round((Date.parse(isoDate) - midnight) / 86400000);
   }
-  function scannedOffline(text) {
+  // `why`: "offline" (no network) or "server" (the server is not answering).
+  function scannedOffline(text, why) {
     var label = labels.read(text, depotCodes()), option = label && label.kind === "D" && depotOption(label.code);
     if (option) { setDepot(label.code); feedback("ok", option.textContent); return; }
-    if (!label || label.kind !== "T") { feedback("error", msg("lookup-offline")); return; }
+    if (!label || label.kind !== "T") { feedback("error", msg("lookup-" + why)); return; }
     var lots = rememberedLots(), code = labels.sameCode(Object.keys(lots), label.code) || label.code;
     var known = lots[code], days = known && known.expiry_date ? daysTo(known.expiry_date) : null;
     showLot({ code: code, on_hand: null, owners: [], warnings: [],
               item: known ? known.item : { code: "", name: code, unit: "", pack_size: 1 },
               lot: { expiry_date: known ? known.expiry_date : null, expired: days !== null && days < 0, days_to_expiry: days } });
-    feedback("warn", known ? msg("offline-known") : msg("offline-unknown"));
+    feedback("warn", msg(why + (known ? "-known" : "-unknown")));
   }
 
   function showLot(lot) {
@@ -304,6 +309,7 @@
     button.disabled = true;
     var url = app.dataset.reverseUrl.replace("/0/", "/" + movement.id + "/");
     post(url, { request_id: uuid(), reason: "undo" }).then(function (result) {
+      if (serverAway(result)) { button.disabled = false; feedback("error", msg("undo-server")); return; }
       if (!result.ok) { button.disabled = false; feedback("error", problemText(result.body, String(result.status))); return; }
       item.classList.add("undone");
       button.remove();
@@ -315,6 +321,14 @@
   var waits = window.inventoryScanWaiting({
     app: app, msg: msg, $: $, post: post, feedback: feedback, problemText: problemText,
     addRecent: addRecent, recentText: recentText, booked: booked, applyBalances: applyBalances });
+
+  // sw.js marks the copy it kept with a Server-Timing entry "kept"; without a network the
+  // page can only be that copy, also in browsers that do not show the entry to the page.
+  function openedFromKeptCopy() {
+    var entry = window.performance && performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
+    var marked = entry && entry.serverTiming && Array.prototype.some.call(entry.serverTiming, function (t) { return t.name === "kept"; });
+    return !!marked || navigator.onLine === false;
+  }
 
   // Keep this page and its files on the phone, to open it without a network (sw.js). Browsers
   // offer service workers over https and on localhost only; elsewhere the page works online.
@@ -368,7 +382,7 @@
   var fromHash = (location.hash.match(/depot=([^&]+)/) || [])[1];
   setDepot(fromHash ? decodeURIComponent(fromHash) : (localStorage.getItem(DEPOT_KEY) || ""));
   waits.restore();
-  if (navigator.onLine === false) { feedback("warn", msg("page-offline")); }  // opened from sw.js's copy
+  if (openedFromKeptCopy()) { feedback("warn", msg(navigator.onLine === false ? "page-offline" : "page-server")); }
   waits.flush(false);
   keepPageOnPhone();
   input.focus();

@@ -4,13 +4,17 @@
  *
  * Registered with the scan page as its scope, it controls no other page. It answers the
  * page and its static files from the network first, and from what it kept when there is
- * none. A scan page the server no longer gives (signed out) is forgotten, and signing out
- * forgets everything kept (app.js): the next user of a shared phone must not see it. */
+ * none or when only a proxy answers (502-504). A scan page the server no longer gives
+ * (signed out) is forgotten, and signing out forgets everything kept (app.js): the next
+ * user of a shared phone must not see it. */
 "use strict";
 
 var CACHE = "inventory-scan-v1";
 var ROOT = new URL("./", self.location).pathname;  // where the app is served, e.g. "/"
 var SCAN = ROOT + "scan", STATIC = ROOT + "static/";
+// A reverse proxy's answers while the app behind it is down or restarting: the kept copy
+// serves then as it does without a network.
+var SERVER_AWAY = [502, 503, 504];
 
 self.addEventListener("install", function () { self.skipWaiting(); });
 self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });
@@ -54,10 +58,22 @@ function networkFirst(request, key) {
         .catch(function () { /* storage full: served, not kept */ });
     } else if (key === SCAN && response.type === "opaqueredirect") {  // to the sign-in page
       caches.delete(CACHE);
+    } else if (SERVER_AWAY.indexOf(response.status) >= 0) {  // the proxy answers, the app does not
+      return keptCopy(key).then(function (kept) { return kept || response; });
     }
     return response;
   }, function (error) {
-    return caches.open(CACHE).then(function (cache) { return cache.match(key); })
-      .then(function (kept) { if (kept) { return kept; } throw error; });
+    return keptCopy(key).then(function (kept) { if (kept) { return kept; } throw error; });
+  });
+}
+
+// What was kept under `key` (null if nothing), marked for the page: a Server-Timing entry
+// named "kept", which the page reads to say that it is not fresh from the server.
+function keptCopy(key) {
+  return caches.open(CACHE).then(function (cache) { return cache.match(key); }).then(function (kept) {
+    if (!kept) { return null; }
+    var headers = new Headers(kept.headers);
+    headers.set("Server-Timing", "kept");
+    return new Response(kept.body, { status: kept.status, statusText: kept.statusText, headers: headers });
   });
 }
