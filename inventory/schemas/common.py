@@ -50,6 +50,23 @@ def _install_messages() -> None:
 
 _install_messages()
 
+
+def _install_whole_numbers() -> None:
+    """A number with a fraction is no whole number. marshmallow's Integer turns the JSON
+    number 1.5 into 1 (int() of a float), so a booking of 1.5 pieces booked 1; every
+    Integer field refuses it instead, as it refuses the text "1.5"."""
+    validated = fields.Integer._validated
+
+    def whole(self, value):
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid", input=value)
+        return validated(self, value)
+
+    fields.Integer._validated = whole
+
+
+_install_whole_numbers()
+
 # Every date the app accepts lies in these years. Beyond them date arithmetic (a readiness
 # horizon, "in 180 days", a check interval, a time zone offset) overflows Python's year
 # 9999 and would answer 500 instead of naming the field.

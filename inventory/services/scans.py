@@ -112,6 +112,7 @@ def _here(session: Session, lot: Lot, depot: Depot) -> dict[str, Any]:
         .order_by(Unit.id != depot.unit_id, Unit.code)).all()
     owners = [{"code": code, "name": name, "quantity": quantity, "reserved": reserved}
               for code, name, quantity, reserved in rows if quantity or reserved]
-    return {"depot": {"code": depot.code, "name": depot.name},
+    return {"depot": {"code": depot.code, "name": depot.name, "unit_code": depot.unit.code,
+                      "unit_name": depot.unit.name},
             "on_hand": sum(r.quantity for r in rows),
             "available": sum(r.quantity - r.reserved for r in rows), "owners": owners}

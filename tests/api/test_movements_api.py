@@ -71,6 +71,16 @@ def test_validation_names_every_bad_field(client, keeper):
     assert {"request_id", "kind", "depot_code", "quantity", "colour"} <= set(response.json["errors"])
 
 
+def test_a_quantity_with_a_fraction_is_refused_not_rounded(client, keeper):
+    for quantity in (1.5, 0.5, "1.5"):
+        response = book(client, keeper, kind="issue", depot_code="DEP-S1", lot_code="Q1",
+                        quantity=quantity)
+        assert response.status_code == 422 and "quantity" in response.json["errors"]
+    response = book(client, keeper, kind="issue", depot_code="DEP-S1", lot_code="Q1",
+                    quantity=2.0)  # a whole number written with a point
+    assert response.status_code == 201 and response.json["balances"][0]["quantity"] == 48
+
+
 def test_transfer_needs_a_target_and_count_accepts_zero(client, keeper):
     response = book(client, keeper, kind="transfer", depot_code="DEP-S1", lot_code="Q1", quantity=1)
     assert response.status_code == 422 and "to_depot_code" in response.json["errors"]

@@ -64,12 +64,14 @@
     if (!body) { return fallback; }
     if (body.errors && Object.keys(body.errors).length) {
       return Object.keys(body.errors).map(function (k) {
-        var messages = [].concat(body.errors[k]).join(" ");
-        var name = k === "_schema" ? "" : (fieldLabels[k] || "");
-        return name ? msg("field-message").replace("{field}", name).replace("{text}", messages) : messages;
+        return fieldMessage(k, [].concat(body.errors[k]).join(" "));
       }).join("; ");
     }
     return body.detail || body.title || fallback;
+  }
+  function fieldMessage(field, text) {
+    var name = field === "_schema" ? "" : (fieldLabels[field] || "");
+    return name ? msg("field-message").replace("{field}", name).replace("{text}", text) : text;
   }
 
   /* ---- depot ---- */
@@ -188,13 +190,24 @@
   }
 
   /* ---- whose stock: several units may own the same lot in one depot ---- */
-  function severalOwners() { return state.lot && (state.lot.owners || []).length > 1; }
-  function showOwners() {
-    var box = $("owner-options");
+  // The units that hold the lot here. A receipt stocks the depot's own unit unless the
+  // keeper chooses another: when the lot here is held for another unit (pre-positioned
+  // stock), the keeper is asked, with the depot's unit among the choices.
+  function ownerChoices(kind) {
+    var owners = (state.lot && state.lot.owners) || [], depot = (state.lot && state.lot.depot) || {};
+    var own = depot.unit_code, others = owners.some(function (o) { return o.code !== own; });
+    if (kind !== "receive" || !own || !others || owners.some(function (o) { return o.code === own; })) { return owners; }
+    return owners.concat([{ code: own, name: depot.unit_name, quantity: 0 }]);
+  }
+  function severalOwners(kind) { return ownerChoices(kind).length > 1; }
+  function showOwners(kind) {
+    var box = $("owner-options"), legend = $("owner-legend");
     box.textContent = "";
-    $("owner-picker").hidden = !severalOwners();
-    if (!severalOwners()) { return; }
-    state.lot.owners.forEach(function (owner) {
+    state.ownerKind = kind;
+    $("owner-picker").hidden = !severalOwners(kind);
+    legend.textContent = severalOwners() ? legend.getAttribute("data-several") : msg("receipt-owner");
+    if (!severalOwners(kind)) { return; }
+    ownerChoices(kind).forEach(function (owner) {
       var button = document.createElement("button");
       button.type = "button"; button.className = "owner-option";
       button.setAttribute("role", "radio");
@@ -204,7 +217,7 @@
       name.textContent = owner.name;
       quantity.textContent = owner.quantity + " " + state.lot.item.unit;
       button.appendChild(name); button.appendChild(quantity);
-      button.addEventListener("click", function () { state.owner = owner.code; showOwners(); });
+      button.addEventListener("click", function () { state.owner = owner.code; showOwners(state.ownerKind); });
       box.appendChild(button);
     });
   }
@@ -219,7 +232,8 @@
     var owners = state.lot.owners || [];
     mine.forEach(function (b) {
       var known = owners.filter(function (o) { return o.code === b.owner_code; })[0];
-      if (known) { known.quantity = b.quantity; } else { owners.push({ code: b.owner_code, name: b.owner_code, quantity: b.quantity }); }
+      var named = ownerChoices("receive").filter(function (o) { return o.code === b.owner_code; })[0];
+      if (known) { known.quantity = b.quantity; } else { owners.push({ code: b.owner_code, name: named ? named.name : b.owner_code, quantity: b.quantity }); }
     });
     state.lot.owners = owners;
     state.lot.on_hand = owners.reduce(function (sum, o) { return sum + o.quantity; }, 0);
@@ -228,16 +242,36 @@
   }
 
   /* ---- booking ---- */
+  // A count that empties the pile, or moves it by more than half, is asked about first:
+  // one zero too many or too few is easily typed. Not without the figure (scanned offline).
+  function countConfirmed(counted) {
+    var owner = state.owner && (state.lot.owners || []).filter(function (o) { return o.code === state.owner; })[0];
+    var book = owner ? owner.quantity : state.lot.on_hand;
+    if (book === null || book === undefined) { return true; }
+    var difference = Math.abs(counted - book);
+    if (!difference || (counted > 0 && difference * 2 <= book)) { return true; }
+    return window.confirm(msg("confirm-count").replace("{counted}", counted).replace("{book}", book)
+      .replace("{diff}", difference));
+  }
+
   function book(kind) {
     if (!state.lot) { return; }
     if (!depot()) { feedback("error", msg("choose-depot")); return; }
+    var typed = $("qty").value.trim();  // "1.5" is no quantity (parseInt read it as 1)
+    if (!/^\d+$/.test(typed)) { feedback("error", fieldMessage("quantity", msg("whole-number"))); return; }
     var body = { request_id: uuid(), kind: kind, depot_code: depot(), lot_code: state.lot.code,
-                 quantity: parseInt($("qty").value, 10) };
+                 quantity: parseInt(typed, 10) };
     if (state.lot.item.code) { body.item_code = state.lot.item.code; }  // unknown when scanned offline
-    if (severalOwners()) {
-      if (!state.owner) { feedback("error", msg("choose-owner")); $("owner-picker").scrollIntoView({ block: "center" }); return; }
+    if (severalOwners(kind)) {
+      if (!ownerChoices(kind).some(function (o) { return o.code === state.owner; })) {
+        showOwners(kind);
+        feedback("error", msg(severalOwners() ? "choose-owner" : "choose-receipt-owner"));
+        $("owner-picker").scrollIntoView({ block: "center" });
+        return;
+      }
       body.owner_code = state.owner;
     }
+    if (kind === "count" && !countConfirmed(body.quantity)) { feedback("idle", ""); return; }
     if (kind === "transfer") {
       if (!$("target-select").value) { $("transfer-target").hidden = false; feedback("error", msg("choose-target")); return; }
       body.to_depot_code = $("target-select").value;
