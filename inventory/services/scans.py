@@ -19,6 +19,7 @@ from inventory.services.movements import get_lot
 
 _CODES = {"lot": Lot.lot_code, "depot": Depot.code, "order": DispatchOrder.code}
 _CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")  # what lot, depot and order codes look like
 
 
 def read(session: Session, text: str) -> Scanned:
@@ -40,6 +41,9 @@ def read(session: Session, text: str) -> Scanned:
         raise field_error("payload", N_("The scanner typed Chinese characters: switch the "
                                         "input method to English (usually the Shift key) "
                                         "and scan again."))
+    if _CODE.match(text):  # typed, or a label printed from a code: say what was looked for
+        raise field_error("payload", N_("No lot, depot or dispatch order has the code "
+                                        "%(code)s."), code=text)
     raise field_error("payload", N_("This is not one of our labels."))
 
 

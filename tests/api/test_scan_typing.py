@@ -68,3 +68,13 @@ def test_a_code_two_lots_match_but_for_case_is_not_guessed(client, keeper):
     assert scan(client, keeper, "/q/T/Qx").status_code == 404
     bare = scan(client, keeper, "Qx")
     assert bare.status_code == 422 and "payload" in bare.json["errors"]
+
+
+def test_an_unknown_code_is_named_and_a_foreign_text_is_not_our_label(client, keeper):
+    headers = {**keeper, "Accept-Language": "zh-CN"}
+    unknown = client.post("/api/v1/scans", headers=headers, json={"payload": "1040101-2099Z"})
+    assert unknown.status_code == 422
+    assert unknown.json["errors"]["payload"] == ["没有批次、仓库或调拨单的编码是 1040101-2099Z。"]
+    foreign = client.post("/api/v1/scans", headers=headers,
+                          json={"payload": "https://example.com/product?id=5"})
+    assert foreign.json["errors"]["payload"] == ["这不是本系统的标签。"]
