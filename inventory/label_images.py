@@ -25,8 +25,13 @@ class Label:
 
 
 TEXT_WIDTH_MM = WIDTH_MM - HEIGHT_MM - 0.5
-# (font size mm, line height mm, max lines) for the title, the lot code and the other lines
-TITLE, CODE, LINE = (2.9, 3.5, 2), (2.2, 2.7, 2), (2.2, 2.75, 2)
+TOP_MM, BOTTOM_MM = 1.2, 0.6
+# (font size mm, line height mm, max lines) for the lot code and the other lines
+CODE, LINE = (2.2, 2.7, 2), (2.1, 2.6, 2)
+# The title (item or depot name) takes the height the other lines leave: the largest of
+# these font sizes that shows the whole name in at most TITLE_MAX_LINES lines, else the
+# smallest, cut with "…" (never fewer than two lines).
+TITLE_SIZES, TITLE_LEADING, TITLE_MAX_LINES = (2.9, 2.6, 2.3, 2.1), 1.2, 4
 
 
 def _advance(char: str) -> float:
@@ -34,8 +39,8 @@ def _advance(char: str) -> float:
     return 1.0 if unicodedata.east_asian_width(char) in ("W", "F") else 0.56
 
 
-def _wrap(text: str, size_mm: float, lines: int) -> list[str]:
-    """Break `text` into at most `lines` lines that fit the text column at this font size."""
+def _lines(text: str, size_mm: float) -> list[str]:
+    """Every line `text` breaks into in the text column at this font size."""
     limit = TEXT_WIDTH_MM / size_mm
     result, current, width = [], "", 0.0
     for char in text:
@@ -51,19 +56,42 @@ def _wrap(text: str, size_mm: float, lines: int) -> list[str]:
         current += char
         width += _advance(char)
     result.append(current)
+    return result
+
+
+def _wrap(text: str, size_mm: float, lines: int) -> list[str]:
+    """Break `text` into at most `lines` lines that fit the text column at this font size."""
+    result = _lines(text, size_mm)
     if len(result) > lines:
         result = result[:lines]
         result[-1] = result[-1][:-1] + "…"
     return result
 
 
+def fits(text: str, lines: int = LINE[2]) -> bool:
+    """Whether `text` shows whole as a detail line (at most `lines` lines, nothing cut)."""
+    return len(_lines(text, LINE[0])) <= lines
+
+
+def _title_rows(title: str, room_mm: float) -> list[tuple[str, float, float, bool]]:
+    """The title's rows: the largest font that shows it whole in the room left."""
+    for size in TITLE_SIZES:
+        height = round(size * TITLE_LEADING, 2)
+        count = max(2, min(TITLE_MAX_LINES, int(room_mm // height)))
+        lines = _lines(title, size)
+        if len(lines) <= count or size == TITLE_SIZES[-1]:
+            return [(line, size, height, True) for line in _wrap(title, size, count)]
+    raise AssertionError("unreachable")
+
+
 def _rows(label: Label) -> list[tuple[str, float, float, bool]]:
     """(text, font size, line height, bold) rows of the text column."""
-    rows = [(line, TITLE[0], TITLE[1], True) for line in _wrap(label.title, TITLE[0], TITLE[2])]
+    body = []
     for index, text in enumerate(label.lines):
         size, height, count = CODE if index == 0 else LINE
-        rows += [(line, size, height, False) for line in _wrap(text, size, count)]
-    return rows
+        body += [(line, size, height, False) for line in _wrap(text, size, count)]
+    room = HEIGHT_MM - TOP_MM - BOTTOM_MM - sum(row[2] for row in body)
+    return _title_rows(label.title, room) + body
 
 
 def label_svg(label: Label) -> str:
@@ -72,7 +100,7 @@ def label_svg(label: Label) -> str:
     qr_mm = HEIGHT_MM - 1
     text_x = qr_mm + 0.5
     rows = []
-    y = 1.2
+    y = TOP_MM
     for line, size, height, bold in _rows(label):
         y += height
         weight = ' font-weight="700"' if bold else ""
@@ -108,7 +136,7 @@ def label_png(label: Label, dots_per_mm: int = 12) -> bytes:
     qr_image = qr_image.convert("RGB").resize((modules * box, modules * box), Image.NEAREST)
     image.paste(qr_image, (dots_per_mm // 2, (height - modules * box) // 2))
     draw = ImageDraw.Draw(image)
-    x, y = (HEIGHT_MM - 0.5) * dots_per_mm, 1.2 * dots_per_mm
+    x, y = (HEIGHT_MM - 0.5) * dots_per_mm, TOP_MM * dots_per_mm
     for line, size, height, bold in _rows(label):
         font = cjk_font(round(size * dots_per_mm), bold, line)
         draw.text((x, y), line, fill="black", font=font)

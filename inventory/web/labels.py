@@ -11,7 +11,7 @@ from inventory.api.spec import documented
 from inventory.auth import current_actor, permission_required
 from inventory.extensions import db
 from inventory.i18n import locale_code, translate
-from inventory.label_images import Label, label_png, label_svg
+from inventory.label_images import Label, fits, label_png, label_svg
 from inventory.models import Balance, Lot, Unit
 from inventory.schemas.labels import BINARY, LIST_ARGS, LabelSheetArgs, LotLabelArgs
 from inventory.services import access, stock, units
@@ -38,15 +38,26 @@ def _visible_lot(lot_code: str) -> Lot:
     return lot
 
 
+def _owners_line(lot: Lot) -> str | None:
+    """Who holds the lot: one owner's name; several owners' names when they fit on the
+    label, else the largest holder and how many units hold it ("甲单位等2个单位")."""
+    names = db.session.scalars(
+        sa.select(Unit.name).join(Balance, Balance.owner_id == Unit.id)
+        .where(Balance.lot_id == lot.id, Balance.quantity > 0)
+        .group_by(Unit.id, Unit.name)
+        .order_by(sa.func.sum(Balance.quantity).desc(), Unit.name)).all()
+    if len(names) <= 1:
+        return names[0] if names else None
+    together = translate(N_("%(first)s, %(rest)s"), first=names[0], rest=names[1]) \
+        if len(names) == 2 else None
+    if together and fits(together):
+        return together
+    return translate(N_("%(first)s and others (%(count)s units)"), first=names[0],
+                     count=len(names))
+
+
 def lot_label(lot: Lot, owner_code: str | None = None) -> Label:
-    owner = None
-    if owner_code:
-        owner = units.get_unit(db.session, owner_code).name
-    else:
-        owners = db.session.scalars(sa.select(Balance.owner_id).where(
-            Balance.lot_id == lot.id, Balance.quantity > 0).distinct()).all()
-        if len(owners) == 1:
-            owner = db.session.get(Unit, owners[0]).name
+    owner = units.get_unit(db.session, owner_code).name if owner_code else _owners_line(lot)
     item = lot.item
     lines = [lot.lot_code,
              translate(N_("Expiry %(date)s"), date=lot.expiry_date.isoformat()) if lot.expiry_date
