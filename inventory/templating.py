@@ -55,6 +55,7 @@ NAV = [
     ("web.home", N_("Home"), "view"),
     ("web.scan", N_("Scan"), "book_stock"),
     ("web.stock_list", N_("Stock"), "view"),
+    ("web.ledger_page", N_("Ledger"), "view"),
     ("web.readiness_page", N_("Readiness"), "view"),
     ("web.alert_list", N_("Alerts"), "view"),
     ("web.event_list", N_("Disasters"), "view"),

@@ -6,7 +6,6 @@ import json
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
 from flask import url_for
 from sqlalchemy.exc import IntegrityError
 
@@ -16,11 +15,11 @@ from inventory.api.spec import documented
 from inventory.auth import current_actor, permission_required
 from inventory.extensions import db
 from inventory.i18n import translate
-from inventory.models import Depot, Lot, Movement, utcnow
+from inventory.models import utcnow
 from inventory.schemas.common import page_schema
 from inventory.schemas.movements import (BookingOut, MovementArgs, MovementIn, MovementOut,
                                          ReverseIn, ScanIn, ScanOut)
-from inventory.services import access, bookings, catalog, movements, scans, units
+from inventory.services import bookings, ledger, movements, scans
 from inventory.services.access import Permission
 from inventory.services.errors import DomainError
 from inventory.services.pagination import paginate
@@ -104,30 +103,8 @@ def movements_reverse(movement_id: int):
 def movements_list():
     values = args(MovementArgs())
     page_args = paging(values)
-    stmt = ledger_query(values)
+    stmt = ledger.ledger_query(db.session, current_actor(), values)
     return dump_page(paginate(db.session, stmt, **page_args), MovementOut())
-
-
-def ledger_query(values: dict) -> sa.Select:
-    user = current_actor()
-    visible_depots = sa.select(Depot.id).join(Depot.unit).where(access.unit_filter(user))
-    stmt = sa.select(Movement).where(sa.or_(Movement.from_depot_id.in_(visible_depots),
-                                            Movement.to_depot_id.in_(visible_depots)))
-    if values.get("depot"):
-        depot = units.get_depot(db.session, values["depot"])
-        stmt = stmt.where(sa.or_(Movement.from_depot_id == depot.id, Movement.to_depot_id == depot.id))
-    if values.get("item"):
-        item = catalog.get_item(db.session, values["item"])
-        stmt = stmt.where(Movement.lot_id.in_(sa.select(Lot.id).where(Lot.item_id == item.id)))
-    if values.get("lot"):
-        stmt = stmt.where(Movement.lot_id.in_(sa.select(Lot.id).where(Lot.lot_code == values["lot"])))
-    if values.get("kind"):
-        stmt = stmt.where(Movement.kind == values["kind"])
-    if values.get("since"):
-        stmt = stmt.where(Movement.created_at >= values["since"])
-    if values.get("until"):
-        stmt = stmt.where(Movement.created_at < values["until"])
-    return stmt.order_by(Movement.created_at.desc(), Movement.id.desc())
 
 
 @bp.post("/scans")

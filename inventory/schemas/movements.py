@@ -67,6 +67,26 @@ class MovementArgs(PageArgs):
     until = UtcDateTime()
 
 
+class LedgerPageArgs(PageArgs):
+    """The ledger page's filters (GET /movements): the API's, but whole days in the app's
+    time zone (both ends included), the user who booked, and a search text."""
+
+    depot = code_field(required=False)
+    item = code_field(required=False, pattern=ITEM_CODE_PATTERN)
+    lot = code_field(required=False)
+    kind = fields.Enum(MovementKind, by_value=True)
+    who = text(64)
+    q = text(100)
+    since = fields.Date()
+    until = fields.Date()
+
+    @validates_schema
+    def _period(self, data, **_kw):
+        if data.get("since") and data.get("until") and data["until"] < data["since"]:
+            raise ValidationError(Template(N_("The end of the period is before its start."))
+                                  .format(), field_name="until")
+
+
 class MovementOut(BaseSchema):
     id = fields.Integer()
     kind = fields.Enum(MovementKind, by_value=True)

@@ -1,12 +1,84 @@
-"""Integrity: every balance must equal the sum of its ledger."""
+"""The ledger: who may see which movements (the list of the API and of the page), and
+integrity (every balance must equal the sum of its ledger)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from inventory.models import Balance, Depot, Lot, Movement, Unit
+from inventory.models import Balance, Depot, Lot, Movement, MovementKind, Unit, User
+from inventory.services import access, catalog, units, users
+from inventory.services.errors import NotFound
+
+
+class UnknownFilter(NotFound):
+    """A filter names a record that does not exist; `field` says which filter."""
+
+    def __init__(self, field: str, error: NotFound) -> None:
+        self.field = field
+        super().__init__(error.message, **error.params)
+
+
+def ledger_query(session: Session, user: User, values: dict[str, Any]) -> sa.Select:
+    """The movements `user` may see (touching a depot of their area), newest first,
+    narrowed by the filters in `values`: depot, item, lot (codes), kind, who (a user
+    name), since/until (datetimes, until excluded) and q (text in the reason, the order
+    code or the lot code). A depot, item or user that does not exist raises UnknownFilter."""
+    visible_depots = sa.select(Depot.id).join(Depot.unit).where(access.unit_filter(user))
+    stmt = sa.select(Movement).where(sa.or_(Movement.from_depot_id.in_(visible_depots),
+                                            Movement.to_depot_id.in_(visible_depots)))
+    for condition in _conditions(session, values):
+        stmt = stmt.where(condition)
+    return stmt.order_by(Movement.created_at.desc(), Movement.id.desc())
+
+
+def _conditions(session: Session, values: dict[str, Any]) -> list[sa.ColumnElement[bool]]:
+    conditions = []
+    if values.get("depot"):
+        depot = _lookup("depot", units.get_depot, session, values["depot"])
+        conditions.append(sa.or_(Movement.from_depot_id == depot.id,
+                                 Movement.to_depot_id == depot.id))
+    if values.get("item"):
+        item = _lookup("item", catalog.get_item, session, values["item"])
+        conditions.append(Movement.lot_id.in_(sa.select(Lot.id).where(Lot.item_id == item.id)))
+    if values.get("lot"):
+        conditions.append(Movement.lot_id.in_(sa.select(Lot.id).where(
+            Lot.lot_code == values["lot"])))
+    if values.get("kind"):
+        conditions.append(Movement.kind == MovementKind(values["kind"]))
+    if values.get("who"):
+        conditions.append(Movement.actor_id == _lookup("who", users.get_user, session,
+                                                       values["who"]).id)
+    if values.get("since"):
+        conditions.append(Movement.created_at >= values["since"])
+    if values.get("until"):
+        conditions.append(Movement.created_at < values["until"])
+    if values.get("q"):
+        text = values["q"]
+        conditions.append(sa.or_(
+            Movement.reason.icontains(text, autoescape=True),
+            Movement.order_code.icontains(text, autoescape=True),
+            Movement.lot_id.in_(sa.select(Lot.id).where(Lot.lot_code.icontains(
+                text, autoescape=True)))))
+    return conditions
+
+
+def _lookup(field: str, getter, session: Session, code: str):
+    try:
+        return getter(session, code)
+    except NotFound as error:
+        raise UnknownFilter(field, error) from error
+
+
+def reversed_among(session: Session, movements: list[Movement]) -> set[int]:
+    """Ids of these movements that a reversal has already undone."""
+    ids = [m.id for m in movements]
+    if not ids:
+        return set()
+    return set(session.scalars(sa.select(Movement.reverses_id).where(
+        Movement.reverses_id.in_(ids))))
 
 
 @dataclass(frozen=True)

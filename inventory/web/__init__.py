@@ -10,9 +10,9 @@ bp = Blueprint("web", __name__)
 
 def register(app: Flask) -> None:
     from inventory.web import (account, agreements, alerts, bookings, dispatch,  # noqa: F401
-                               dispatch_views, distributions, events, home, items, labels, norms,
-                               overview, partners, readiness, rollup, scan, stock, transfer,
-                               trends, units, users)
+                               dispatch_views, distributions, events, home, items, labels, ledger,
+                               norms, overview, partners, readiness, rollup, scan, stock,
+                               transfer, trends, units, users)
 
     app.register_blueprint(bp)
     app.add_url_rule("/healthz", "health", health)
