@@ -57,6 +57,7 @@ def paging(values: dict[str, Any]) -> dict[str, int]:
 
 
 def dump_page(page: Page, schema: Schema) -> dict[str, Any]:
-    """The list envelope of contract.md."""
+    """The list envelope of contract.md (a page past the last one is empty)."""
+    page = page.as_asked()
     return {"items": schema.dump(page.items, many=True), "page": page.page,
             "per_page": page.per_page, "total": page.total}

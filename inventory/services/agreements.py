@@ -14,7 +14,7 @@ from inventory.models import (Agreement, AgreementCheck, AgreementCheckLine, Agr
 from inventory.services import access
 from inventory.services.alert_rules import check_due
 from inventory.services.errors import N_, InvalidInput, NotFound, field_error
-from inventory.services.queries import agreement_valid, in_subtree
+from inventory.services.queries import agreement_valid, in_subtree, text_search
 from inventory.services.users import audit, describe_changes
 
 # 统一社会信用代码 (GB 32100-2015): 18 characters from this alphabet, the last a check character.
@@ -97,10 +97,8 @@ def partner_query(*, search: str = "") -> sa.Select:
     """Partners by code, searched by code, name, credit code or contact."""
     stmt = sa.select(Partner).order_by(Partner.code)
     if search:
-        pattern = f"%{search.strip()}%"
-        stmt = stmt.where(sa.or_(Partner.code.ilike(pattern), Partner.name.ilike(pattern),
-                                 Partner.credit_code.ilike(pattern),
-                                 Partner.contact.ilike(pattern)))
+        stmt = stmt.where(text_search(search, Partner.code, Partner.name, Partner.credit_code,
+                                      Partner.contact))
     return stmt
 
 
@@ -218,9 +216,7 @@ def agreement_query(user: User, *, search: str = "", mode: str | None = None,
     stmt = (sa.select(Agreement).join(Agreement.owner).join(Agreement.partner)
             .where(access.unit_filter(user)).order_by(Agreement.valid_to, Agreement.code))
     if search:
-        pattern = f"%{search.strip()}%"
-        stmt = stmt.where(sa.or_(Agreement.code.ilike(pattern), Partner.name.ilike(pattern),
-                                 Partner.code.ilike(pattern)))
+        stmt = stmt.where(text_search(search, Agreement.code, Partner.name, Partner.code))
     if mode:
         stmt = stmt.where(Agreement.mode == AgreementMode(mode))
     if partner is not None:

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from inventory.database import core
 from inventory.models import (Balance, Depot, Item, Lot, LotSource, Movement, MovementKind,
                               RowReader, Unit, User)
-from inventory.services import access, catalog, dispatch_picking, holdings, movements, units
+from inventory.services import (access, catalog, dispatch_picking, holdings, line_checks,
+                                movements, units)
 from inventory.services.access import Permission
 from inventory.services.errors import N_, DomainError, Forbidden, NotFound, field_error
 from inventory.services.movements import Actor
@@ -85,30 +86,47 @@ def book_many(session: Session, user: User, commands: list[dict[str, Any]], *, r
               now: datetime, request_hash: str) -> Booking:
     """Book several lines (a receiving note, a count sheet) in one transaction.
 
-    Line n is booked under request id ``<request_id>#<n>``; any refused line refuses all
-    (the caller rolls back). A replay fails on the unique request id, like `book`.
+    Line n is booked under request id ``<request_id>#<n>``. Every line is checked (receipts
+    first by `line_checks.receipt_problems`) and booked if it passes; when any line is
+    refused, `LineErrors` names all of them and the caller rolls back, so nothing is booked.
+    A replay fails on the unique request id, like `book`.
     """
+    access.require(user, Permission.BOOK_STOCK)
     booked: list[Movement] = []
     known: dict[movements.Place, tuple[int, int]] = {}
+    problems: dict[int, list[DomainError]] = {}
+    depots: dict[str, Depot] = {}
     for number, command in enumerate(commands, start=1):
-        kind = MovementKind(command["kind"])
-        access.require(user, Permission.BOOK_STOCK)
-        depot = access.require_depot(user, units.get_depot(session, command["depot_code"]))
+        code = command["depot_code"]
+        if code not in depots:  # not a line's problem: the whole sheet is refused
+            depots[code] = access.require_depot(user, units.get_depot(session, code))
         actor = Actor(user=user, request_id=f"{request_id}#{number}", request_hash=request_hash,
                       reason=command.get("reason") or "")
+        found = (line_checks.receipt_problems(session, command, now.date())
+                 if MovementKind(command["kind"]) is MovementKind.RECEIVE else [])
         try:
-            lot = _checked_lot(command, movements.get_lot(session, command["lot_code"])
-                               if command.get("lot_code") else None,
-                               required=kind is not MovementKind.RECEIVE)
-            _, owner = _drawing_on(session, depot, lot, command, kind)
-            result = _HANDLERS[kind](session, actor, depot, lot, owner, command, now)
+            result = [] if found else _book_line(session, actor, depots[code], command, now)
         except DomainError as error:
-            error.params.setdefault("line", number)
-            error.line = number  # type: ignore[attr-defined]
-            raise
+            found = [error]
+        if found:
+            problems[number] = found
+            continue
         booked += result if isinstance(result, list) else [result]
         known.update(actor.balances)
+    if problems:
+        raise line_checks.LineErrors(problems)
     return booking_of(session, booked, known=known)
+
+
+def _book_line(session: Session, actor: Actor, depot: Depot, command: dict[str, Any],
+               now: datetime):
+    """One line of `book_many`: its movement(s)."""
+    kind = MovementKind(command["kind"])
+    lot = _checked_lot(command, movements.get_lot(session, command["lot_code"])
+                       if command.get("lot_code") else None,
+                       required=kind is not MovementKind.RECEIVE)
+    _, owner = _drawing_on(session, depot, lot, command, kind)
+    return _HANDLERS[kind](session, actor, depot, lot, owner, command, now)
 
 
 _DEPOT_AND_LOT = (

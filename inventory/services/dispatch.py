@@ -23,6 +23,7 @@ from inventory.services import dispatch_sources as sources
 from inventory.services.access import Permission
 from inventory.services.errors import (N_, Forbidden, InvalidTransition, NotFound, field_error)
 from inventory.services.events import get_event, next_code, require_active
+from inventory.services.queries import text_search
 
 TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.DRAFT: frozenset({OrderStatus.APPROVED, OrderStatus.CANCELLED}),
@@ -393,7 +394,7 @@ def order_query(session: Session, user: User, *, status: OrderStatus | None = No
     if event_code:
         stmt = stmt.where(DispatchOrder.event_id == get_event(session, user, event_code).id)
     if search:
-        stmt = stmt.where(DispatchOrder.code.ilike(f"%{search}%"))
+        stmt = stmt.where(text_search(search, DispatchOrder.code))
     return stmt
 
 

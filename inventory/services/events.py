@@ -13,6 +13,7 @@ from inventory.models import (CodeSequence, DisasterEvent, DisasterEventArea, Di
 from inventory.services import access
 from inventory.services.access import Permission
 from inventory.services.errors import N_, InvalidTransition, NotFound, field_error
+from inventory.services.queries import text_search
 from inventory.services.users import audit
 
 LIVE_ORDER_STATUSES = (OrderStatus.APPROVED, OrderStatus.PICKING, OrderStatus.DISPATCHED)
@@ -108,8 +109,7 @@ def find_events(user: User, *, status: str | None = None, q: str | None = None) 
     if status:
         stmt = stmt.where(DisasterEvent.status == status)
     if q:
-        stmt = stmt.where(sa.or_(DisasterEvent.name.ilike(f"%{q}%"),
-                                 DisasterEvent.code.ilike(f"%{q}%")))
+        stmt = stmt.where(text_search(q, DisasterEvent.name, DisasterEvent.code))
     return stmt
 
 

@@ -17,6 +17,14 @@ def in_subtree(path: str, unit_path=Unit.path) -> sa.ColumnElement[bool]:
     return sa.and_(unit_path >= path, unit_path < path[:-1] + "0")
 
 
+def text_search(text: str, *columns) -> sa.ColumnElement[bool]:
+    """Rows where any of `columns` contains `text`, case-insensitively, as typed: LIKE's
+    wildcards (% and _) and its escape character in the text match only themselves."""
+    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    return sa.or_(*(column.ilike(pattern, escape="\\") for column in columns))
+
+
 def expired(on: date) -> sa.ColumnElement[bool]:
     """Lots whose expiry date lies before `on` (a lot is usable through its expiry day)."""
     return sa.and_(Lot.expiry_date.is_not(None), Lot.expiry_date < on)

@@ -11,7 +11,7 @@ from inventory.models import Balance, Category, Depot, Item, Lot, Movement, Unit
 from inventory.services import access
 from inventory.services.catalog import get_item
 from inventory.services.errors import N_, NotFound
-from inventory.services.queries import expired, in_subtree
+from inventory.services.queries import expired, in_subtree, text_search
 from inventory.services.units import get_depot, get_unit
 
 DepotUnit = aliased(Unit, name="depot_unit")
@@ -80,10 +80,8 @@ def _filtered(stmt: sa.Select, user: User, filters: StockFilter, *, today: date)
         stmt = stmt.where(Lot.expiry_date.is_not(None),
                           Lot.expiry_date <= today + timedelta(days=filters.expiring_within_days))
     if filters.search:
-        pattern = f"%{filters.search.strip()}%"
-        stmt = stmt.where(sa.or_(Item.name.ilike(pattern), Item.name_en.ilike(pattern),
-                                 Item.code.ilike(pattern), Lot.lot_code.ilike(pattern),
-                                 Lot.batch_no.ilike(pattern), Depot.name.ilike(pattern)))
+        stmt = stmt.where(text_search(filters.search, Item.name, Item.name_en, Item.code,
+                                      Lot.lot_code, Lot.batch_no, Depot.name))
     return stmt.order_by(Item.code, Lot.expiry_date.is_(None), Lot.expiry_date, Lot.lot_code,
                          Depot.code, Balance.id)
 

@@ -14,6 +14,7 @@ from inventory.services import catalog
 from inventory.services.access import Permission
 from inventory.services.errors import N_
 from inventory.services.pagination import paginate
+from inventory.services.queries import text_search
 from inventory.web import bp
 from inventory.web.forms import render_form, try_submit
 
@@ -27,9 +28,7 @@ def item_list():
     stmt = sa.select(Item).order_by(Item.code)
     search = request.args.get("q", "").strip()
     if search:
-        pattern = f"%{search}%"
-        stmt = stmt.where(sa.or_(Item.code.ilike(pattern), Item.name.ilike(pattern),
-                                 Item.name_en.ilike(pattern)))
+        stmt = stmt.where(text_search(search, Item.code, Item.name, Item.name_en))
     category = request.args.get("category")
     if category in {c.value for c in Category}:
         stmt = stmt.where(Item.category == Category(category))
