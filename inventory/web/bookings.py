@@ -16,11 +16,13 @@ from inventory.models import Movement, utcnow
 from inventory.schemas.common import form_data, query_args
 from inventory.schemas.movements import MovementIn
 from inventory.schemas.reports import RegisterPageArgs
-from inventory.services import access, bookings, catalog, exports, stock, units
+from inventory.services import (access, bookings, catalog, exports, line_checks, stock,
+                                units)
 from inventory.services.access import Permission
 from inventory.services.errors import N_, DomainError, InvalidInput
 from inventory.services.pagination import paginate
 from inventory.web import bp
+from inventory.web.booking_text import booked_text, checked_count, refusal
 from inventory.web.forms import new_request_id, page_args
 from inventory.web.stock import lot_context
 
@@ -31,7 +33,7 @@ def flash_booking(booking: bookings.Booking) -> None:
     if booking.replayed:
         flash(translate(N_("This booking was already saved; nothing was booked twice.")), "info")
     else:
-        flash(translate(N_("Booked.")), "success")
+        flash(booked_text(booking.movements), "success")
     for warning in booking.warnings:
         flash(translate(warning["message"], **warning.get("params", {})), "info")
 
@@ -41,23 +43,23 @@ def flash_booking(booking: bookings.Booking) -> None:
 def lot_book(lot_code: str):
     form = form_data(request.form, checkboxes=("confirm_expired",), omit_blank=True)
     form["lot_code"] = lot_code
+    confirmed = form.pop("confirm_count", None)  # the count figure the keeper confirmed
     try:
         command = MovementIn().load(form)
-        booking = commit_booking(lambda: bookings.book(
+        booking = commit_booking(lambda: checked_count(bookings.book(
             db.session, current_actor(), command, now=utcnow(), request_hash=request_hash(form)),
-            command["request_id"], request_hash(form))
+            confirmed), command["request_id"], request_hash(form))
     except (ValidationError, InvalidInput) as error:
         db.session.rollback()
         errors = translate_tree(error.messages if isinstance(error, ValidationError)
                                 else error.errors, getattr(error, "params", None))
-        return render_template("stock/lot.html", **lot_context(lot_code), form=form,
+        return render_template("stock/lot.html", **lot_context(lot_code), form=form, ask={},
                                errors=errors, request_id=new_request_id()), 422
     except DomainError as error:
         db.session.rollback()
-        form_error = {"_schema": [translate(error.message, **error.params)],
-                      "expired": error.slug == "expired-lot"}
-        return render_template("stock/lot.html", **lot_context(lot_code), form=form,
-                               errors=form_error, request_id=new_request_id()), error.status
+        errors, ask, status = refusal(error, form)
+        return render_template("stock/lot.html", **lot_context(lot_code), form=form, ask=ask,
+                               errors=errors, request_id=new_request_id()), status
     flash_booking(booking)
     return redirect(url_for("web.lot_detail", lot_code=lot_code))
 
@@ -72,6 +74,9 @@ def movement_reverse(movement_id: int):
         reason=request.form.get("reason", "")[:500], request_hash=body_hash, now=utcnow()),
         request_id, body_hash)
     flash(translate(N_("Movement %(id)s reversed."), id=movement_id), "success")
+    back = request.form.get("next", "")  # the ledger page it was reversed from
+    if back.startswith(url_for("web.ledger_page") + "?"):
+        return redirect(back)
     lot_code = booking.movements[0].lot.lot_code
     return redirect(url_for("web.lot_detail", lot_code=lot_code))
 
@@ -110,6 +115,7 @@ def _note_lines(form, depot_code: str) -> tuple[list[dict], list[int]]:
             continue
         lines.append({"kind": "receive", "depot_code": depot_code,
                       "request_id": form["request_id"], "reason": form.get("reason") or "",
+                      **({"confirm_expired": True} if form.get("confirm_expired") else {}),
                       **{k: v for k, v in row.items() if v}})
         rows.append(index + 1)
     return lines, rows
@@ -120,43 +126,87 @@ def _note_lines(form, depot_code: str) -> tuple[list[dict], list[int]]:
 def receiving_note(depot_code: str):
     depot = access.require_depot(current_actor(), units.get_depot(db.session, depot_code))
     errors: dict = {}
+    form = {"request_id": request.form.get("request_id") or new_request_id(),
+            "reason": request.form.get("reason", ""),
+            "confirm_expired": bool(request.form.get("confirm_expired"))}
     if request.method == "POST":
-        form = {"request_id": request.form.get("request_id") or new_request_id(),
-                "reason": request.form.get("reason", "")}
         result, errors = _book_lines(*_note_lines(form, depot.code), form["request_id"])
         if result is not None:
             flash_booking(result)
             return redirect(url_for("web.depot_detail", depot_code=depot.code))
-    return render_template("stock/receiving_note.html", depot=depot, errors=errors,
+    return render_template("stock/receiving_note.html", depot=depot, errors=errors, form=form,
                            items=catalog.active_items(db.session), request_id=new_request_id(),
                            rows=request.form if errors else None), 422 if errors else 200
 
 
 def _book_lines(lines: list[dict], rows: list[int], request_id: str):
-    """Validate every line, then book all in one transaction; errors keyed by the row number
-    the page shows (`rows[i]` for `lines[i]`)."""
+    """Check every line, then book all in one transaction; errors keyed by the row number
+    the page shows (`rows[i]` for `lines[i]`), every line's at once."""
     if not lines:
         return None, {"_schema": [translate(N_("Fill in at least one line."))]}
-    commands, errors = [], {}
+    commands, booked_rows, errors = [], [], {}
     for row, line in zip(rows, lines):
-        try:
-            commands.append(MovementIn().load(line))
-        except ValidationError as error:
-            errors[str(row)] = translate_tree(error.messages)
-    if errors:
-        return None, errors
+        command, line_errors = _load_line(line)
+        if line_errors:
+            errors[str(row)] = line_errors
+        else:
+            commands.append(command)
+            booked_rows.append(row)
+    body_hash = request_hash(lines)
+    book = lambda: bookings.book_many(  # noqa: E731
+        db.session, current_actor(), commands, request_id=request_id, now=utcnow(),
+        request_hash=body_hash)
     try:
-        booking = commit_booking(lambda: bookings.book_many(
-            db.session, current_actor(), commands, request_id=request_id, now=utcnow(),
-            request_hash=request_hash(lines)), request_id, request_hash(lines))
+        if errors:  # still check the valid lines, so that one answer names every problem
+            if commands:
+                book()
+            db.session.rollback()
+            return None, errors
+        return commit_booking(book, request_id, body_hash), {}
+    except line_checks.LineErrors as error:
+        db.session.rollback()
+        return None, _with_refused_lines(errors, error, booked_rows)
     except DomainError as error:
         db.session.rollback()
-        if not hasattr(error, "line"):
-            return None, {"_schema": [translate(error.message, **error.params)]}
-        detail = (translate_tree(error.errors, error.params) if isinstance(error, InvalidInput)
-                  else {"_": [translate(error.message, **error.params)]})
-        return None, {str(rows[error.line - 1]): detail}
-    return booking, {}
+        return None, {"_schema": [translate(error.message, **error.params)]}
+
+
+def _with_refused_lines(errors: dict, refused: line_checks.LineErrors, rows: list[int]) -> dict:
+    """The form's line errors plus the lines the booking refused, in row order; a passed
+    expiry date asks for the confirmation box (`confirm_expired`)."""
+    for number, found in refused.lines.items():
+        errors[str(rows[number - 1])] = _line_detail(found)
+    errors = dict(sorted(errors.items(), key=lambda pair: int(pair[0])))
+    if any(isinstance(e, line_checks.ExpiredReceipt) for f in refused.lines.values() for e in f):
+        errors["confirm_expired"] = [translate(N_(
+            "Goods past their expiry date are booked only if you tick “Receive expired "
+            "batches”."))]
+    return errors
+
+
+def _load_line(line: dict) -> tuple[dict | None, dict]:
+    """A line validated by MovementIn: (command, {}) or (None, {field: [messages]}). A
+    receipt without an item names the item, beside any other field missing."""
+    try:
+        command, errors = MovementIn().load(line), {}
+    except ValidationError as error:
+        command, errors = None, translate_tree(error.messages)
+    if line["kind"] == "receive" and not (line.get("item_code") or line.get("lot_code")):
+        errors = {"item_code": [translate(N_("This field is required."))],
+                  **{name: texts for name, texts in errors.items() if name != "item_code"}}
+    return (None, errors) if errors else (command, {})
+
+
+def _line_detail(found: list[DomainError]) -> dict:
+    """A refused line's errors as {field: [messages]} ("_" for the line as a whole)."""
+    detail: dict[str, list[str]] = {}
+    for error in found:
+        messages = (translate_tree(error.errors, error.params)
+                    if isinstance(error, InvalidInput)
+                    else {"_": [translate(error.message, **error.params)]})
+        for name, texts in messages.items():
+            detail.setdefault(name, []).extend(texts)
+    return detail
 
 
 @bp.route("/depots/<depot_code>/count", methods=["GET", "POST"])
@@ -193,6 +243,8 @@ def write_offs():
         access.require(user, Permission.APPROVE_STOCK)
         chosen = {int(v) for v in request.form.getlist("movement") if v.isdigit()}
         pending = [m for m in bookings.pending_write_offs(db.session, user=user) if m.id in chosen]
+        if not pending:  # nothing ticked (or all of it settled meanwhile): nothing to book
+            return _write_off_page(user, [translate(N_("Select at least one loss or scrap."))])
         request_id = request.form.get("request_id") or new_request_id()
         body_hash = request_hash(sorted(chosen))
         commit_booking(lambda: bookings.approve_write_offs(
@@ -200,10 +252,16 @@ def write_offs():
             reason=request.form.get("reason", "")[:500]), request_id, body_hash)
         flash(translate(N_("%(n)s written off."), n=len(pending)), "success")
         return redirect(url_for("web.write_offs"))
+    return _write_off_page(user)
+
+
+def _write_off_page(user, errors: list[str] | None = None):
+    """The write-off page; with `errors` (a refused approval) answered 422."""
     paging = query_args(request.args, RegisterPageArgs())
     register = paginate(db.session, exports.loss_register(access.scope_path(user)).order_by(
         Movement.created_at.desc(), Movement.id.desc()), page=paging["page"], per_page=50,
         scalars=False)
-    return render_template("stock/write_offs.html", register=register,
+    return render_template("stock/write_offs.html", register=register, errors=errors or [],
                            pending=bookings.pending_write_offs(db.session, user=user),
-                           request_id=new_request_id())
+                           reason=request.form.get("reason", ""),
+                           request_id=new_request_id()), 422 if errors else 200

@@ -107,6 +107,7 @@ def order_pick(code: str, depot_code: str):
             depot = _supplying(order, depot_code)
     return render_template("dispatch/pick.html", order=order, depot=depot, error=error,
                            rows=dispatch_picking.pick_list(order, depot),
+                           quantity=request.form.get("quantity", "") if error else "",
                            request_id=new_request_id()), status
 
 
@@ -154,7 +155,8 @@ def _scan(order: DispatchOrder, depot: Depot) -> None:
         raise NotFound(N_("Lot %(code)s not found."), code=scanned.code)
     form = {"request_id": request.form.get("request_id") or new_request_id(), "kind": "issue",
             "depot_code": depot.code, "lot_code": lot.lot_code, "order_code": order.code,
-            "quantity": request.form.get("quantity") or _still_to_pick(order, depot, lot),
+            "quantity": (request.form.get("quantity") or "").strip()
+            or _still_to_pick(order, depot, lot),
             "confirm_expired": bool(request.form.get("confirm_expired"))}
     command = MovementIn().load(form)
     booking = commit_booking(lambda: bookings.book(

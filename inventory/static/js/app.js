@@ -79,8 +79,10 @@
       if (event.key === "Enter" && composing && input.value.trim()) { composing = false; act(); }
     });
   };
+  // The scanned text is selected first: should the form not be sent, the next scan replaces
+  // it instead of being appended to it.
   Array.prototype.forEach.call(document.querySelectorAll("input[data-scanner]"), function (input) {
-    window.inventoryOnScannerEnter(input, function () { input.form.requestSubmit(); });
+    window.inventoryOnScannerEnter(input, function () { input.select(); input.form.requestSubmit(); });
   });
   // Print buttons: <button data-print>.
   document.addEventListener("click", function (event) {
