@@ -92,6 +92,13 @@ class Movement(db.Model):
         return f"<Movement {self.id} {self.kind} {self.quantity}>"
 
     @property
+    def reversible_here(self) -> bool:
+        """Whether a page may offer to reverse it by itself: not a reversal, a count that
+        changed something, and not a movement of a dispatch order (reversed through the
+        order). Already reversed or written off is the service's to refuse."""
+        return self.kind is not MovementKind.REVERSAL and bool(self.quantity) and not self.order_code
+
+    @property
     def signed_quantity(self) -> int:
         """+quantity for stock entering a place, -quantity for stock leaving, 0 for a move."""
         if self.to_depot_id and not self.from_depot_id:

@@ -69,15 +69,26 @@ def lot_book(lot_code: str):
 def movement_reverse(movement_id: int):
     request_id = request.form.get("request_id") or new_request_id()
     body_hash = request_hash({"reverse": movement_id})
-    booking = commit_booking(lambda: bookings.reverse(
-        db.session, current_actor(), movement_id=movement_id, request_id=request_id,
-        reason=request.form.get("reason", "")[:500], request_hash=body_hash, now=utcnow()),
-        request_id, body_hash)
+    try:
+        booking = commit_booking(lambda: bookings.reverse(
+            db.session, current_actor(), movement_id=movement_id, request_id=request_id,
+            reason=request.form.get("reason", "")[:500], request_hash=body_hash, now=utcnow()),
+            request_id, body_hash)
+    except DomainError as error:
+        if error.status != 409:
+            raise
+        # Refused by a rule (reversed meanwhile from another tab, written off): say why on
+        # the page it came from, not on an error page.
+        flash(translate(error.message, **error.params), "error")
+        return _back_from_reversal(db.session.get(Movement, movement_id).lot.lot_code)
     flash(translate(N_("Movement %(id)s reversed."), id=movement_id), "success")
+    return _back_from_reversal(booking.movements[0].lot.lot_code)
+
+
+def _back_from_reversal(lot_code: str):
     back = request.form.get("next", "")  # the ledger page it was reversed from
     if back.startswith(url_for("web.ledger_page") + "?"):
         return redirect(back)
-    lot_code = booking.movements[0].lot.lot_code
     return redirect(url_for("web.lot_detail", lot_code=lot_code))
 
 

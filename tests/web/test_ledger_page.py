@@ -197,3 +197,27 @@ def test_the_api_shares_the_rule_and_still_answers_an_unknown_depot_404(client, 
     response = client.get("/api/v1/movements?depot=NOPE", headers=keeper)
     assert response.status_code == 404 and response.mimetype == "application/problem+json"
     assert response.json["type"].endswith("/not-found") and "NOPE" in response.json["detail"]
+
+
+def test_a_second_reversal_from_a_stale_tab_says_so_where_it_came_from(app, bureau, world):
+    with app.app_context():
+        first = db.session.scalar(sa.select(Movement.id).join(Lot).where(Lot.lot_code == "Q1"))
+    back = {"next": "/movements?lot=Q1"}
+    assert bureau.post(f"/movements/{first}/reverse", data=back).status_code == 302
+    again = bureau.post(f"/movements/{first}/reverse", data=back)  # the other tab's button
+    assert again.status_code == 302 and again.headers["Location"] == "/movements?lot=Q1"
+    page = bureau.get("/movements?lot=Q1").get_data(as_text=True)
+    assert f"流水 {first} 已被冲销。" in page  # the flash, on the ledger page
+    with app.app_context():  # booked once
+        assert db.session.scalar(sa.select(sa.func.count()).where(
+            Movement.reverses_id == first)) == 1
+    other_lot = bureau.post(f"/movements/{first}/reverse")
+    assert other_lot.status_code == 302 and other_lot.headers["Location"] == "/lots/Q1"
+
+
+def test_only_movements_a_page_can_reverse_offer_it():
+    from inventory.models import MovementKind
+    assert Movement(kind=MovementKind.ISSUE, quantity=5).reversible_here
+    assert not Movement(kind=MovementKind.ISSUE, quantity=5, order_code="DO1").reversible_here
+    assert not Movement(kind=MovementKind.COUNT, quantity=0).reversible_here
+    assert not Movement(kind=MovementKind.REVERSAL, quantity=5).reversible_here
