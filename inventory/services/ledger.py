@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from inventory.models import Balance, Depot, Lot, Movement, MovementKind, Unit, User
 from inventory.services import access, catalog, units, users
 from inventory.services.errors import NotFound
+from inventory.services.queries import text_search
 
 
 class UnknownFilter(NotFound):
@@ -58,10 +59,8 @@ def _conditions(session: Session, values: dict[str, Any]) -> list[sa.ColumnEleme
     if values.get("q"):
         text = values["q"]
         conditions.append(sa.or_(
-            Movement.reason.icontains(text, autoescape=True),
-            Movement.order_code.icontains(text, autoescape=True),
-            Movement.lot_id.in_(sa.select(Lot.id).where(Lot.lot_code.icontains(
-                text, autoescape=True)))))
+            text_search(text, Movement.reason, Movement.order_code),
+            Movement.lot_id.in_(sa.select(Lot.id).where(text_search(text, Lot.lot_code)))))
     return conditions
 
 

@@ -20,9 +20,7 @@ def in_subtree(path: str, unit_path=Unit.path) -> sa.ColumnElement[bool]:
 def text_search(text: str, *columns) -> sa.ColumnElement[bool]:
     """Rows where any of `columns` contains `text`, case-insensitively, as typed: LIKE's
     wildcards (% and _) and its escape character in the text match only themselves."""
-    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
-    return sa.or_(*(column.ilike(pattern, escape="\\") for column in columns))
+    return sa.or_(*(column.icontains(text.strip(), autoescape=True) for column in columns))
 
 
 def expired(on: date) -> sa.ColumnElement[bool]:
