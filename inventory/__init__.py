@@ -40,7 +40,7 @@ class InventoryApp(Flask):
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; tests pass a mapping, production reads INVENTORY_* variables."""
-    from inventory import auth, cli, config, errors, extensions, guards, templating
+    from inventory import auth, cli, config, errors, extensions, guards, static_assets, templating
     from inventory.api import bp as api_bp
     from inventory.web import register as register_web
 
@@ -56,6 +56,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     guards.init_app(app)  # before any route exists: it installs the <int:> converter
     auth.init_app(app)
     templating.init_app(app)
+    static_assets.init_app(app)  # versioned, long-cached, gzipped static files
     register_web(app)
     # Bearer-token clients send no CSRF token; auth.require_login checks it for cookie calls.
     extensions.csrf.exempt(api_bp)

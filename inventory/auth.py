@@ -46,14 +46,16 @@ class SessionInterface(SecureCookieSessionInterface):
         return super().open_session(app, request)
 
     def save_session(self, app: Flask, session, response) -> None:
+        # A static file never changes the session, nor depends on it. Refreshing the cookie
+        # from one would let a slow one (a favicon still loading while the next page is
+        # requested) put back the session as it was before that page changed it (e.g. the
+        # language chosen there); and a `Vary: Cookie` on it would make a phone fetch every
+        # file again after signing in.
+        if not session.modified and has_request_context() and request.endpoint == "static":
+            return
         if not session and not session.modified:
             if session.accessed:
                 response.vary.add("Cookie")
-            return
-        # A static file never changes the session. Refreshing the cookie from one would let
-        # a slow one (a favicon still loading while the next page is requested) put back the
-        # session as it was before that page changed it (e.g. the language chosen there).
-        if not session.modified and has_request_context() and request.endpoint == "static":
             return
         super().save_session(app, session, response)
 

@@ -372,7 +372,8 @@
       .then(function () { return navigator.serviceWorker.ready; })
       .then(function (registration) {
         var files = Array.prototype.map.call(document.querySelectorAll("script[src], link[rel=stylesheet], link[rel=icon]"),
-          function (element) { return new URL(element.src || element.href, location.href).pathname; });
+          function (element) {  // with its version (?v=): the browser's cache answers it
+            var url = new URL(element.src || element.href, location.href); return url.pathname + url.search; });
         registration.active.postMessage({ type: "keep-scan-page", files: files });
       }).catch(function () { /* not kept: the page still works online */ });
   }

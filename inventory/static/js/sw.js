@@ -25,21 +25,27 @@ self.addEventListener("fetch", function (event) {
   if (request.mode === "navigate" && url.pathname === SCAN) {
     event.respondWith(networkFirst(request, SCAN));
   } else if (url.pathname.indexOf(STATIC) === 0) {
+    // Kept under the pathname, whatever its version (?v=…): offline, the last kept copy
+    // serves. Online, a versioned file comes from the browser's cache, without a request.
     event.respondWith(networkFirst(request, url.pathname));
   }
 });
 
 // The scan page, once open, names the files it loaded: keep them (and the page) for the
-// next time, as its first load happened before this worker answered anything.
+// next time, as its first load happened before this worker answered anything. A file is
+// kept under its pathname, as the fetch handler looks it up; a name with its version
+// (?v=…) is fetched as named, which the browser's cache answers without the network.
 self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (data.type !== "keep-scan-page") { return; }
   event.waitUntil(caches.open(CACHE).then(function (cache) {
-    var paths = [SCAN].concat((data.files || []).filter(function (path) { return path.indexOf(STATIC) === 0; }));
-    return Promise.all(paths.map(function (path) {
-      return cache.match(path).then(function (kept) {
-        return kept || fetch(path, { credentials: "same-origin" }).then(function (response) {
-          if (keepable(response)) { return cache.put(path, response); }
+    var files = (data.files || []).map(function (file) { return new URL(file, self.location); })
+      .filter(function (url) { return url.origin === self.location.origin && url.pathname.indexOf(STATIC) === 0; });
+    var urls = [new URL(SCAN, self.location)].concat(files);
+    return Promise.all(urls.map(function (url) {
+      return cache.match(url.pathname).then(function (kept) {
+        return kept || fetch(url.href, { credentials: "same-origin" }).then(function (response) {
+          if (keepable(response)) { return cache.put(url.pathname, response); }
         });
       });
     }));
