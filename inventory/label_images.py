@@ -30,12 +30,17 @@ TOP_MM, BOTTOM_MM = 1.2, 0.6
 CODE, LINE = (2.2, 2.7, 2), (2.1, 2.6, 2)
 # The title (item or depot name) takes the height the other lines leave: the largest of
 # these font sizes that shows the whole name in at most TITLE_MAX_LINES lines, else the
-# smallest, cut with "…" (never fewer than two lines).
+# smallest in as many lines as the room takes (English names are long), cut with "…" only
+# when even those are not enough (never fewer than two lines).
 TITLE_SIZES, TITLE_LEADING, TITLE_MAX_LINES = (2.9, 2.6, 2.3, 2.1), 1.2, 4
 
 
 def _advance(char: str) -> float:
-    """Approximate width of a character in ems: CJK and full-width are square, Latin narrower."""
+    """Approximate width of a character in ems: CJK and full-width are square, Latin narrower,
+    a space narrower still (at most 0.3 em in the CJK fonts; at 0.56 "Expiry 2027-02-06"
+    took two lines and cut the English item name above it)."""
+    if char == " ":
+        return 0.3
     return 1.0 if unicodedata.east_asian_width(char) in ("W", "F") else 0.56
 
 
@@ -77,7 +82,9 @@ def _title_rows(title: str, room_mm: float) -> list[tuple[str, float, float, boo
     """The title's rows: the largest font that shows it whole in the room left."""
     for size in TITLE_SIZES:
         height = round(size * TITLE_LEADING, 2)
-        count = max(2, min(TITLE_MAX_LINES, int(room_mm // height)))
+        count = max(2, int(room_mm // height))
+        if size != TITLE_SIZES[-1]:  # the smallest font takes all the room before a cut
+            count = min(TITLE_MAX_LINES, count)
         lines = _lines(title, size)
         if len(lines) <= count or size == TITLE_SIZES[-1]:
             return [(line, size, height, True) for line in _wrap(title, size, count)]

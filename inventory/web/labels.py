@@ -5,15 +5,16 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import Response, current_app, redirect, render_template, request, url_for
+from marshmallow import ValidationError
 
 from inventory import qr
 from inventory.api.spec import documented
 from inventory.auth import current_actor, permission_required
 from inventory.extensions import db
-from inventory.i18n import locale_code, translate
+from inventory.i18n import locale_code, translate, translate_tree
 from inventory.label_images import Label, fits, label_png, label_svg
 from inventory.models import Balance, Lot, Unit
-from inventory.schemas.labels import BINARY, LIST_ARGS, LabelSheetArgs, LotLabelArgs
+from inventory.schemas.labels import BINARY, LAYOUTS, LIST_ARGS, LabelSheetArgs, LotLabelArgs
 from inventory.services import access, stock, units
 from inventory.services.access import Permission
 from inventory.services.errors import N_, NotFound
@@ -21,6 +22,7 @@ from inventory.services.movements import get_lot
 from inventory.web import bp
 
 MAX_LABELS_PER_SHEET_REQUEST = 400
+PICKER_LIMIT = 300  # stock rows of a depot listed to choose lots from
 
 
 def public_url() -> str:
@@ -122,23 +124,49 @@ def _query(schema) -> dict:
             error_content_type="text/html", sign_in_redirect=True)
 @permission_required(Permission.VIEW)
 def label_sheet():
-    """Printable labels: pick lots (by depot/item) and copies; A4 grid or one 50×30 mm per page."""
+    """Printable labels: pick lots (by depot/item) and copies; A4 grid or one 50×30 mm per page.
+    Bad arguments are named on the page itself, with what was chosen kept (422)."""
     user = current_actor()
-    args = _query(LabelSheetArgs())
+    try:
+        args = _query(LabelSheetArgs())
+    except ValidationError as error:
+        errors = translate_tree(error.messages)
+        return _sheet_page(user, _typed_args(errors), [], errors), 422
     lots = [_visible_lot(code) for code in args["lot"]]
     depots = [access.require_depot(user, units.get_depot(db.session, code))
               for code in args["depot"]]
     labels = [("lot", lot.lot_code) for lot in lots] + [("depot", d.code) for d in depots]
-    labels = [entry for entry in labels
-              for _ in range(args["copies"])][:MAX_LABELS_PER_SHEET_REQUEST]
+    total = len(labels) * args["copies"]
+    if total > MAX_LABELS_PER_SHEET_REQUEST:  # refused, never silently cut short
+        return _sheet_page(user, args, [], {"copies": [translate(
+            N_("%(total)s labels are more than %(max)s at once: choose fewer copies or lots."),
+            total=total, max=MAX_LABELS_PER_SHEET_REQUEST)]}), 422
+    return _sheet_page(user, args, [entry for entry in labels for _ in range(args["copies"])])
+
+
+def _typed_args(errors: dict) -> dict:
+    """The sheet's arguments as typed, to show again with the errors."""
+    def typed(key: str) -> list[str]:  # control characters are not shown again
+        return [value for value in request.args.getlist(key) if value.isprintable()]
+
+    layout = request.args.get("layout", "a4")
+    picker = None if "picker_depot" in errors else request.args.get("picker_depot", "").strip()
+    return {"lot": typed("lot"), "depot": typed("depot"),
+            "copies": request.args.get("copies", "1"), "picker_depot": picker or None,
+            "layout": layout if layout in LAYOUTS else "a4"}
+
+
+def _sheet_page(user, args: dict, labels: list, errors: dict | None = None) -> str:
     picker = args.get("picker_depot")
     candidates = list(db.session.scalars(stock.stock_query(
         user, stock.StockFilter(depot=units.get_depot(db.session, picker)), today=date.today())
-        .limit(300))) if picker else []
+        .limit(PICKER_LIMIT + 1))) if picker else []
     return render_template("labels/sheet.html", labels=labels, layout=args["layout"],
-                           copies=args["copies"], candidates=candidates,
+                           copies=args["copies"], candidates=candidates[:PICKER_LIMIT],
+                           more_candidates=len(candidates) > PICKER_LIMIT,
                            depots=stock.visible_depots(db.session, user), picker=picker,
-                           chosen=set(args["lot"]), chosen_depots=[d.code for d in depots])
+                           chosen=list(dict.fromkeys(args["lot"])),
+                           chosen_depots=list(dict.fromkeys(args["depot"])), errors=errors or {})
 
 
 @bp.get("/q/<any(T, D, O):kind>/<path:code>")

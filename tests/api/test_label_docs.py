@@ -41,7 +41,7 @@ def test_label_sheet_keeps_every_chosen_depot_and_refuses_foreign_ones(client, t
     headers = token_for("keeper")  # a keeper of street S1
     page = client.get("/labels/sheet?depot=DEP-S1&lot=Q1&copies=2", headers=headers)
     text = page.get_data(as_text=True)
-    assert page.status_code == 200 and text.count('src="/labels/depot/DEP-S1.svg"') == 2
+    assert page.status_code == 200 and text.count('src="/labels/depot/DEP-S1.svg?lang=zh"') == 2
     assert 'name="depot" value="DEP-S1"' in text
     assert client.get("/labels/sheet?depot=DEP-D2", headers=headers).status_code == 403
 

@@ -49,3 +49,12 @@ def test_a_short_name_and_the_expiry_take_one_line_each():
     rows = _rows(label)
     assert [row[0] for row in rows] == ["棉被", *LINES]
     assert rows[0][1] == TITLE_SIZES[0]
+
+
+def test_a_long_english_name_takes_the_room_left_before_being_cut():
+    name = "Relief tent 12 m2 single-skin (cold season: 12 m2 insulated tent)"
+    lines = ("1010101-2025B", "Expiry 2027-02-06", "Pack 1 set", "Kangbashi District")
+    label = Label(payload="http://x/q/T/1010101-2025B", title=name, lines=lines)
+    title = title_of(label)
+    assert " ".join(row[0] for row in title) == name and len(title) > 4  # whole, not cut at 4
+    assert bottom_mm(label) <= HEIGHT_MM

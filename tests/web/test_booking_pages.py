@@ -93,7 +93,7 @@ def test_write_off_page_approves_selected_losses(client, app, world):
 def test_label_sheet_and_qr_links(client, world):
     login(client, "keeper")
     page = client.get("/labels/sheet?picker_depot=DEP-S1&lot=Q1&copies=3").get_data(as_text=True)
-    assert page.count('src="/labels/lot/Q1.svg"') == 3
+    assert page.count('src="/labels/lot/Q1.svg?lang=zh"') == 3
     assert client.get("/q/T/Q1").headers["Location"].endswith("/lots/Q1")
     assert client.get("/q/D/DEP-S1").headers["Location"].endswith("/depots/DEP-S1")
 
