@@ -177,6 +177,9 @@
     var expiry = $("lot-expiry");
     expiry.className = "lot-expiry" + (lot.lot.expired ? " expired" : (lot.lot.days_to_expiry !== null && lot.lot.days_to_expiry <= 90 ? " expiring" : ""));
     expiry.textContent = lot.lot.expiry_date ? ((lot.lot.expired ? msg("expired") : msg("expires")) + " " + lot.lot.expiry_date) : "";
+    if (/expiring/.test(expiry.className)) {  // said in words too, not in amber alone
+      expiry.textContent += " · " + msg("days-left").replace("{n}", lot.lot.days_to_expiry);
+    }
     $("lot-here").textContent = lot.on_hand === null || lot.on_hand === undefined ? "" :
       msg("here") + ": " + lot.on_hand + " " + lot.item.unit;
     var warnings = $("lot-warnings");
@@ -187,6 +190,18 @@
     showOwners();
     $("qty").value = lot.item.pack_size || 1;
     $("qty").step = 1;
+    nameQuantityButtons(lot.item.pack_size || 1);
+    announce([$("lot-item").textContent, $("lot-code").textContent, expiry.textContent, $("lot-here").textContent]
+      .concat(Array.prototype.map.call(warnings.children, function (p) { return p.textContent; })));
+  }
+  // The lot card is not a live region: a screen reader hears what was scanned from here.
+  function announce(parts) {
+    $("scan-announce").textContent = parts.filter(Boolean).join(". ");
+  }
+  // − and + change the quantity by a pack: their names say by how much.
+  function nameQuantityButtons(step) {
+    $("qty-minus").setAttribute("aria-label", msg("qty-minus").replace("{n}", step));
+    $("qty-plus").setAttribute("aria-label", msg("qty-plus").replace("{n}", step));
   }
 
   /* ---- whose stock: several units may own the same lot in one depot ---- */
@@ -217,7 +232,11 @@
       name.textContent = owner.name;
       quantity.textContent = owner.quantity + " " + state.lot.item.unit;
       button.appendChild(name); button.appendChild(quantity);
-      button.addEventListener("click", function () { state.owner = owner.code; showOwners(state.ownerKind); });
+      button.addEventListener("click", function () {
+        var focused = document.activeElement === button;
+        state.owner = owner.code; showOwners(state.ownerKind);
+        if (focused) { box.querySelector('[data-owner="' + owner.code + '"]').focus(); }
+      });
       box.appendChild(button);
     });
   }
@@ -290,11 +309,11 @@
     return post(app.dataset.bookUrl, body).then(function (result) {
       if (result.status === 409 && result.body && /expired-lot$/.test(result.body.type || "")) {
         if (window.confirm(msg("confirm-expired"))) { body.confirm_expired = true; return send(body); }
-        feedback("error", problemText(result.body, "409"));
+        feedback("error", notBooked(problemText(result.body, "409")));
         return;
       }
       if (waits.retryable(result)) { waits.keep(body, result); return; }
-      if (!result.ok) { feedback("error", problemText(result.body, String(result.status))); return; }
+      if (!result.ok) { feedback("error", notBooked(problemText(result.body, String(result.status)))); return; }
       booked(body, result.body, addRecent(body, false));
       waits.flush(false);  // the network is there: send what waits from earlier
     }, function () { waits.keep(body, null); });
@@ -309,6 +328,9 @@
     feedback("ok", text);
     offerUndo(row, movement, body.depot_code);
   }
+
+  // Red says "not booked"; so do the words, for whoever does not tell red from green.
+  function notBooked(why) { return msg("not-booked").replace("{why}", why); }
 
   function kindLabel(kind) {
     var button = app.querySelector('button.book[data-kind="' + kind + '"]');
@@ -342,10 +364,11 @@
   function reverse(movement, item, button, depotCode) {
     button.disabled = true;
     var url = app.dataset.reverseUrl.replace("/0/", "/" + movement.id + "/");
-    post(url, { request_id: uuid(), reason: "undo" }).then(function (result) {
+    post(url, { request_id: uuid(), reason: msg("undo-reason") }).then(function (result) {
       if (serverAway(result)) { button.disabled = false; feedback("error", msg("undo-server")); return; }
       if (!result.ok) { button.disabled = false; feedback("error", problemText(result.body, String(result.status))); return; }
       item.classList.add("undone");
+      item.querySelector("span").textContent += " · " + msg("undone");  // not struck through alone
       button.remove();
       applyBalances(result.body.balances, depotCode);
       feedback("ok", msg("undone"));
@@ -382,9 +405,12 @@
   var input = $("scan-input");
   window.inventoryOnScannerEnter(input, function () { var text = input.value; input.value = ""; handlePayload(text); });
   // Keep the scanner field focused (a handheld scanner types into whatever has focus),
-  // except while the keeper is using another control.
+  // except while the keeper is using another control. Pressed from the keyboard (no
+  // pointer: detail 0), − / + and the owner choice keep the focus, so a keyboard or screen
+  // reader user can press them again; a booking always gives it back to the scanner field.
   document.addEventListener("click", function (event) {
     var tag = event.target.tagName;
+    if (event.detail === 0 && event.target.closest && event.target.closest(".qty-btn, .owner-option")) { return; }
     if (tag !== "INPUT" && tag !== "SELECT" && tag !== "TEXTAREA" && tag !== "SUMMARY") { input.focus(); }
   });
   $("keyboard-toggle").addEventListener("click", function () {
