@@ -50,6 +50,8 @@ def _respond(status: int, title: str, detail: str | None = None, slug: str | Non
              **extra: Any):
     if wants_json():
         return problem(status, title, detail, slug, **extra)
+    if extra.get("errors"):  # the JSON detail names its `errors` member; a page lists them
+        detail = translate(N_("Correct what is listed below and try again."))
     return _page(status, title, detail, extra.get("errors"))
 
 

@@ -64,3 +64,12 @@ def test_a_page_number_out_of_range_is_a_422_naming_page(bureau, url, page):
 def test_pages_still_page(bureau, url):
     assert bureau.get(f"{url}?page=2").status_code == 200
     assert bureau.get(f"{url}?page=").status_code == 200
+
+
+def test_the_error_page_lists_the_fields_without_speaking_json(bureau):
+    """The API's detail names its `errors` member; a person reading the page gets the list."""
+    page = bureau.get("/depots/DEP-D1?page=x").get_data(as_text=True)
+    assert "请检查 errors" not in page and "errors 中" not in page
+    assert "请更正下列各项后重试。" in page and "page" in page
+    english = bureau.get("/depots/DEP-D1?page=x", headers={"Accept-Language": "en"})
+    assert "Correct what is listed below and try again." in english.get_data(as_text=True)
