@@ -12,7 +12,7 @@ from inventory.api.movements import commit_booking, request_hash
 from inventory.auth import current_actor, permission_required
 from inventory.extensions import db
 from inventory.i18n import translate, translate_tree
-from inventory.models import Movement, utcnow
+from inventory.models import Lot, Movement, utcnow
 from inventory.schemas.common import form_data, query_args
 from inventory.schemas.movements import MovementIn
 from inventory.schemas.reports import RegisterPageArgs
@@ -105,7 +105,27 @@ def depot_detail(depot_code: str):
                                          Movement.to_depot_id == depot.id))
         .order_by(Movement.created_at.desc(), Movement.id.desc()).limit(20)).all()
     return render_template("stock/depot.html", depot=depot, page=page, recent=recent,
-                           today=date.today())
+                           today=date.today(), received=_received_lots())
+
+
+RECEIVED_SHOWN = 100  # lots of one receiving note offered for labels
+
+
+def _lot_codes(booked: list[Movement]) -> list[str]:
+    """The lots a receiving note booked, in its order, to offer their labels."""
+    ids = list(dict.fromkeys(m.lot_id for m in booked))[:RECEIVED_SHOWN]
+    codes = dict(db.session.execute(sa.select(Lot.id, Lot.lot_code).where(Lot.id.in_(ids))).all())
+    return [codes[i] for i in ids if i in codes]
+
+
+def _received_lots() -> list[str]:
+    """`?received=` after a receiving note: the lots just received (only lots that exist),
+    for a link to print their labels (the label sheet checks what the user may see)."""
+    asked = [code for code in request.args.getlist("received")[:RECEIVED_SHOWN] if code]
+    if not asked:
+        return []
+    known = set(db.session.scalars(sa.select(Lot.lot_code).where(Lot.lot_code.in_(asked))))
+    return [code for code in dict.fromkeys(asked) if code in known]
 
 
 NOTE_COLUMNS = ("item_code", "batch_no", "expiry_date", "quantity", "owner_code", "source")
@@ -144,7 +164,8 @@ def receiving_note(depot_code: str):
         result, errors = _book_lines(*_note_lines(form, depot.code), form["request_id"])
         if result is not None:
             flash_booking(result)
-            return redirect(url_for("web.depot_detail", depot_code=depot.code))
+            return redirect(url_for("web.depot_detail", depot_code=depot.code,
+                                    received=_lot_codes(result.movements)))
     return render_template("stock/receiving_note.html", depot=depot, errors=errors, form=form,
                            items=catalog.active_items(db.session), request_id=new_request_id(),
                            rows=request.form if errors else None), 422 if errors else 200
