@@ -1,5 +1,5 @@
 """The label sheet in the browser: every listed lot chosen with one box, and a Print button
-that opens the print dialog once (app.js and print.js both answered it: twice)."""
+that opens the print dialog once (app.js and the old print.js both answered it: twice)."""
 from tests.browser.conftest import sign_in
 
 COUNT_PRINTS = "window.__prints = 0; window.print = function () { window.__prints += 1; };"
@@ -31,5 +31,5 @@ def test_print_opens_the_dialog_once(page, live_server):
     sign_in(page, live_server.url, "bureau")
     page.goto(f"{live_server.url}/labels/sheet?lot=T1")
     assert prints_after_click(page) == 1
-    page.goto(f"{live_server.url}/readiness")  # loads print.js for its Print button too
+    page.goto(f"{live_server.url}/readiness")  # loaded print.js for its Print button too
     assert prints_after_click(page) == 1

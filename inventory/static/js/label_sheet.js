@@ -1,6 +1,5 @@
-// The label sheet's "all lots listed" box. Print buttons (<button data-print>) are handled
-// by app.js on every page: handling them here as well opened the print dialog twice (again
-// once the first was closed) on the pages that load this file.
+// The label sheet's "all lots listed" box. Print buttons (<button data-print>) are app.js's,
+// on every page: the print.js this file replaces handled them too and opened the dialog twice.
 document.querySelectorAll("[data-check-all]").forEach(function (all) {
   var boxes = all.form.querySelectorAll('input[type="checkbox"][name="lot"]');
   function sync() {
