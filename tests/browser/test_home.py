@@ -58,3 +58,19 @@ def test_desktop_shows_every_navigation_link_and_a_phone_scrolls_to_the_page(pag
     phone.wait_for_load_state()
     active = phone.locator("nav.mainnav a.active")
     assert active.count() == 1 and _visible_in(phone, active)
+
+
+def test_a_keyboard_user_can_skip_the_header_and_menu(page, live_server):
+    """The first Tab reaches a link, hidden until focused, that jumps past the top bar and the
+    long menu to the page's content."""
+    sign_in(page, live_server.url, "bureau")
+    page.goto(f"{live_server.url}/stock")
+    skip = page.locator(".skip-link")
+    assert not skip.is_visible() or skip.bounding_box()["y"] < 0  # out of sight until focused
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert skip.bounding_box()["y"] >= 0 and skip.inner_text() == "跳到正文"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    inside_main = page.evaluate("document.querySelector('main').contains(document.activeElement)")
+    assert inside_main, page.evaluate("document.activeElement.outerHTML")

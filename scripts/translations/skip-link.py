@@ -1,0 +1,3 @@
+T = {
+    "Skip to content": "跳到正文",
+}
