@@ -22,7 +22,9 @@ def test_a_receiving_note_leads_to_the_labels_of_its_lots(client, world):
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "刚入库：1020101-R1, 1040101-R2。" in page
     link = page.split('data-testid="received-labels"')[1].split('href="')[1].split('"')[0]
-    assert parse_qs(urlsplit(link.replace("&amp;", "&")).query)["lot"] == ["1020101-R1", "1040101-R2"]
+    query = parse_qs(urlsplit(link.replace("&amp;", "&")).query)
+    assert query["lot"] == ["1020101-R1", "1040101-R2"]
+    assert "picker_depot" not in query  # the labels at the top, not below a depot's whole list
     sheet = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
     assert sheet.count('src="/labels/lot/1020101-R1.svg') == 1
 
