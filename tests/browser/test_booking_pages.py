@@ -72,8 +72,10 @@ def test_receiving_note_books_one_line_from_a_phone(phone_in, live_server):
     row.locator("input[name=expiry_date]").fill((date.today() + timedelta(days=300)).isoformat())
     row.locator("input[name=quantity]").fill("9")
     phone_in.click("form button[type=submit].primary")
-    phone_in.wait_for_url(f"{live_server.url}/depots/DEP-S1")
+    phone_in.wait_for_url(f"{live_server.url}/depots/DEP-S1?received=1020101-P2")
     assert held(live_server, "1020101-P2") == 9
+    assert phone_in.get_by_role("link", name="打印这些批次的标签" if phone_in.locale == "zh-CN"
+                                else "Print labels for these lots").is_visible()
     assert_no_sideways_scroll(phone_in)
     screenshot(phone_in, f"depot-phone-{phone_in.locale}")
 
