@@ -3,12 +3,14 @@ integrity (every balance must equal the sum of its ledger)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from inventory.models import Balance, Depot, Lot, Movement, MovementKind, Unit, User
+from inventory.models.base import as_utc
 from inventory.services import access, catalog, units, users
 from inventory.services.errors import NotFound
 from inventory.services.queries import text_search
@@ -78,6 +80,24 @@ def reversed_among(session: Session, movements: list[Movement]) -> set[int]:
         return set()
     return set(session.scalars(sa.select(Movement.reverses_id).where(
         Movement.reverses_id.in_(ids))))
+
+
+def last_counted(session: Session, depot: Depot,
+                 lot_ids: list[int]) -> dict[tuple[int, int], datetime]:
+    """When each (lot, owner) pile of `depot` among `lot_ids` was last counted: the newest
+    stocktake of it that no reversal undid (a count that changed nothing counts too)."""
+    if not lot_ids:
+        return {}
+    counted, reversal = aliased(Movement, name="counted"), aliased(Movement, name="reversal")
+    undone = sa.exists().where(reversal.reverses_id == counted.id)
+    place = sa.func.coalesce(counted.to_depot_id, counted.from_depot_id)
+    owner = sa.func.coalesce(counted.to_owner_id, counted.from_owner_id)
+    rows = session.execute(
+        sa.select(counted.lot_id, owner, sa.func.max(counted.created_at))
+        .where(counted.kind == MovementKind.COUNT, counted.lot_id.in_(lot_ids),
+               place == depot.id, ~undone)
+        .group_by(counted.lot_id, owner))
+    return {(lot_id, owner_id): as_utc(when) for lot_id, owner_id, when in rows}
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from inventory.models import Lot, Movement, utcnow
 from inventory.schemas.common import form_data, query_args
 from inventory.schemas.movements import MovementIn
 from inventory.schemas.reports import RegisterPageArgs
-from inventory.services import (access, bookings, catalog, exports, line_checks, stock,
-                                units)
+from inventory.services import (access, bookings, catalog, exports, ledger, line_checks,
+                                stock, units)
 from inventory.services.access import Permission
 from inventory.services.errors import N_, DomainError, InvalidInput
 from inventory.services.pagination import paginate
@@ -261,8 +261,9 @@ def count_sheet(depot_code: str):
         if result is not None:
             flash_booking(result)
             return redirect(url_for("web.depot_detail", depot_code=depot.code))
+    counted_at = ledger.last_counted(db.session, depot, [b.lot_id for b in balances])
     return render_template("stock/count_sheet.html", depot=depot, balances=balances,
-                           errors=errors, request_id=new_request_id(),
+                           errors=errors, request_id=new_request_id(), counted_at=counted_at,
                            values=request.form), 422 if errors else 200
 
 
