@@ -50,8 +50,9 @@ class SessionInterface(SecureCookieSessionInterface):
         # from one would let a slow one (a favicon still loading while the next page is
         # requested) put back the session as it was before that page changed it (e.g. the
         # language chosen there); and a `Vary: Cookie` on it would make a phone fetch every
-        # file again after signing in.
-        if not session.modified and has_request_context() and request.endpoint == "static":
+        # file again after signing in. (A flag on the answer, not `request.endpoint`: this
+        # runs for every request, bookings too, and the flag costs no context lookup.)
+        if not session.modified and getattr(response, "static_file", False):
             return
         if not session and not session.modified:
             if session.accessed:

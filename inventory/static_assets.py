@@ -123,6 +123,7 @@ def serve_static(filename: str) -> Response:
         response.vary.add("Accept-Encoding")
     if current:
         response.cache_control.immutable = True
+    response.static_file = True  # auth's session interface leaves such answers alone
     return response
 
 
