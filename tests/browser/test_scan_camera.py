@@ -155,3 +155,27 @@ def test_a_refused_wake_lock_leaves_the_camera_reading(camera_page, live_server)
     start_camera(page)
     page.wait_for_selector("#lot-card:not([hidden])")
     assert "Q1" in page.inner_text("#lot-code") and locks(page) == (0, 0)
+
+
+# getUserMedia refused the way a browser does it, by the DOMException's name.
+REFUSING_CAMERA = """
+  navigator.mediaDevices.getUserMedia = () =>
+      Promise.reject(new DOMException('refused in the test', %r));
+"""
+
+
+@pytest.mark.parametrize("name, says", [
+    ("NotAllowedError", "摄像头权限被拒绝。请在浏览器设置中允许"),
+    ("NotFoundError", "本设备没有可供页面使用的摄像头。请使用扫码枪或手动输入编码。"),
+    ("NotReadableError", "摄像头正被其他应用占用。请关闭该应用"),
+    ("TypeError", "无法启动摄像头。请使用扫码枪或手动输入编码。 (TypeError)"),
+])
+def test_a_camera_that_cannot_start_says_what_to_do(page, live_server, name, says):
+    page.add_init_script(REFUSING_CAMERA % name)
+    open_scan_page(page, live_server)
+    page.click("#camera-start")
+    page.wait_for_selector("#camera-status[data-state=error]", state="attached")
+    text = page.inner_text("#camera-status")
+    assert says in text
+    assert (name in text) == (name == "TypeError")  # the browser's name only where no advice fits
+    assert page.is_enabled("#camera-start") and page.is_hidden("#camera-video")

@@ -36,10 +36,17 @@
         })
         .catch(function (error) {
           stop();
-          var refused = error && (error.name === "NotAllowedError" || error.name === "SecurityError");
-          status("error", refused ? msg("camera-refused") : msg("camera-error") + " (" + (error && error.name) + ")");
+          status("error", failure(error && error.name));
         })
         .then(function () { toggle.disabled = false; });
+    }
+    // What the keeper can do about it, by the browser's error name; the name itself only
+    // where no advice fits (it helps whoever is asked for help).
+    var ADVICE = { NotAllowedError: "camera-refused", SecurityError: "camera-refused",
+                   NotFoundError: "camera-none", OverconstrainedError: "camera-none",
+                   NotReadableError: "camera-busy", AbortError: "camera-busy" };
+    function failure(name) {
+      return ADVICE[name] ? msg(ADVICE[name]) : msg("camera-error") + " (" + (name || "?") + ")";
     }
     function stop() {
       if (camera.stream) { camera.stream.getTracks().forEach(function (t) { t.stop(); }); }
