@@ -26,38 +26,8 @@
       "-" + hex.slice(8, 10).join("") + "-" + hex.slice(10).join("");
   }
 
-  /* ---- feedback: colour, sound, vibration ---- */
-  var audio = null;
-  // ok: booked (high, short); warn: saved on the phone, not booked yet; error: not booked.
-  var SOUNDS = { ok: [880, 0.12, 80], warn: [440, 0.2, [80, 60, 80]], error: [220, 0.35, [200, 80, 200]] };
-  function audioReady() {
-    audio = audio || new (window.AudioContext || window.webkitAudioContext)();
-    if (audio.state === "suspended") { audio.resume(); }
-    return audio;
-  }
-  // Some browsers (Safari on iPhones) start sound only inside a tap or key press: get it ready
-  // on the first one, so the beep after a scan's answer (which comes later) is heard.
-  ["click", "keydown"].forEach(function (type) {
-    document.addEventListener(type, function () { try { audioReady(); } catch (e) { /* no audio */ } }, { once: true });
-  });
-  function beep(sound) {
-    try {
-      var context = audioReady(), osc = context.createOscillator(), gain = context.createGain();
-      osc.frequency.value = sound[0];
-      gain.gain.value = 0.15;
-      osc.connect(gain); gain.connect(context.destination);
-      osc.start(); osc.stop(context.currentTime + sound[1]);
-    } catch (e) { /* no audio: colour and text still tell */ }
-  }
-  function feedback(kind, text) {
-    var box = $("feedback"), sound = SOUNDS[kind];
-    box.setAttribute("data-state", kind);
-    box.textContent = text;
-    if (sound) {
-      beep(sound);
-      if (navigator.vibrate) { navigator.vibrate(sound[2]); }
-    }
-  }
+  /* ---- feedback: colour and text, a beep, a vibration (scan_feedback.js) ---- */
+  function feedback(kind, text) { window.inventoryScanFeedback($("feedback"), kind, text); }
   // A problem+json answer in words: its field errors named by their translated labels
   // (never the raw field identifiers), else its detail.
   function problemText(body, fallback) {
@@ -121,30 +91,15 @@
         }
         if (!depot()) { feedback("error", msg("choose-depot")); }
         else { feedback("idle", ""); }
-        remember(result.body);
+        labels.remember(result.body);
         showLot(result.body);
       }, function () { scannedOffline(text, "offline"); });
   }
 
   /* ---- labels scanned without a network ---- */
-  // Lots as last looked up on this phone (item, expiry; not stock, which changes), so a label
-  // scanned without a network still shows what it is. A booking made then waits on the
-  // phone and is checked by the server when it is sent.
-  var LOTS_KEY = "inventory.scan.lots", LOTS_KEPT = 300;
-  function rememberedLots() {
-    try { return JSON.parse(localStorage.getItem(LOTS_KEY) || "{}"); } catch (e) { return {}; }
-  }
-  function remember(lot) {
-    var lots = rememberedLots();
-    lots[lot.code] = { item: lot.item, expiry_date: lot.lot.expiry_date, at: Date.now() };
-    var codes = Object.keys(lots);
-    if (codes.length > LOTS_KEPT) {  // forget the longest unseen
-      codes.sort(function (a, b) { return lots[b].at - lots[a].at; }).slice(LOTS_KEPT)
-        .forEach(function (code) { delete lots[code]; });
-    }
-    try { localStorage.setItem(LOTS_KEY, JSON.stringify(lots)); } catch (e) { /* full: not kept */ }
-  }
-  var labels = window.inventoryScanLabels;  // scan_labels.js: a scanned text read as the server reads it
+  // scan_labels.js: a scanned text read as the server reads it, and the lots looked up on
+  // this phone (to show a label scanned without a network)
+  var labels = window.inventoryScanLabels;
   function depotOption(code) {
     return Array.prototype.filter.call($("depot-select").options, function (o) { return o.value && o.value === code; })[0];
   }
@@ -160,7 +115,7 @@
     var label = labels.read(text, depotCodes()), option = label && label.kind === "D" && depotOption(label.code);
     if (option) { setDepot(label.code); feedback("ok", option.textContent); return; }
     if (!label || label.kind !== "T") { feedback("error", msg("lookup-" + why)); return; }
-    var lots = rememberedLots(), code = labels.sameCode(Object.keys(lots), label.code) || label.code;
+    var lots = labels.remembered(), code = labels.sameCode(Object.keys(lots), label.code) || label.code;
     var known = lots[code], days = known && known.expiry_date ? daysTo(known.expiry_date) : null;
     showLot({ code: code, on_hand: null, owners: [], warnings: [],
               item: known ? known.item : { code: "", name: code, unit: "", pack_size: 1 },

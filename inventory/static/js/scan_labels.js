@@ -1,5 +1,6 @@
 /* Scan page: what label a scanned text names, read on the phone as the server reads it
- * (inventory/qr.py and services/scans.py), for labels scanned without a network. */
+ * (inventory/qr.py and services/scans.py), and the lots looked up on this phone: for
+ * labels scanned without a network. */
 (function () {
   "use strict";
 
@@ -34,5 +35,24 @@
     return { kind: kind, code: kind === "D" ? sameCode(depotCodes, code) || code : code };
   }
 
-  window.inventoryScanLabels = { clean: clean, sameCode: sameCode, read: read };
+  // Lots as last looked up on this phone (item, expiry; not stock, which changes), so a label
+  // scanned without a network still shows what it is. A booking made then waits on the
+  // phone and is checked by the server when it is sent.
+  var LOTS_KEY = "inventory.scan.lots", LOTS_KEPT = 300;
+  function remembered() {
+    try { return JSON.parse(localStorage.getItem(LOTS_KEY) || "{}"); } catch (e) { return {}; }
+  }
+  function remember(lot) {
+    var lots = remembered();
+    lots[lot.code] = { item: lot.item, expiry_date: lot.lot.expiry_date, at: Date.now() };
+    var codes = Object.keys(lots);
+    if (codes.length > LOTS_KEPT) {  // forget the longest unseen
+      codes.sort(function (a, b) { return lots[b].at - lots[a].at; }).slice(LOTS_KEPT)
+        .forEach(function (code) { delete lots[code]; });
+    }
+    try { localStorage.setItem(LOTS_KEY, JSON.stringify(lots)); } catch (e) { /* full: not kept */ }
+  }
+
+  window.inventoryScanLabels = { clean: clean, sameCode: sameCode, read: read,
+                                 remembered: remembered, remember: remember };
 })();
